@@ -1,0 +1,46 @@
+package io.ringside.services;
+
+import io.ringside.RingsideServer;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Runs a started server until SIGTERM or SIGINT, then drains it and returns, so that {@code main} can
+ * exit 0. A second signal during the drain halts the process at once (exit 143).
+ *
+ * <p>Why {@code sun.misc.Signal} (module jdk.unsupported) rather than a shutdown hook: a JVM that
+ * runs shutdown hooks for SIGTERM exits with 143 and ignores further signals, and both the exit 0 after
+ * a clean drain and the immediate exit on a second signal are required of the daemon.
+ *
+ * <p>Threading: {@link #runUntilSignalled} blocks the calling thread; the signal handler runs on the
+ * JVM's signal thread and only counts down a latch.
+ */
+final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final RingsideServer server;
+    private final CountDownLatch signalled = new CountDownLatch(1);
+
+    Daemon(RingsideServer server) {
+        this.server = server;
+    }
+
+    /** Blocks until a stop signal, then drains; returns whether every connection drained cleanly. */
+    boolean runUntilSignalled() throws InterruptedException {
+        Signal.handle(new Signal("TERM"), this::onSignal);
+        Signal.handle(new Signal("INT"), this::onSignal);
+        signalled.await();
+        return server.stop();
+    }
+
+    private void onSignal(Signal signal) {
+        if (signalled.getCount() == 0) {
+            LOG.warn("second SIG{} during the drain: exiting now", signal.getName());
+            Runtime.getRuntime().halt(128 + signal.getNumber());
+        }
+        LOG.info("SIG{} received: draining (a second signal exits at once)", signal.getName());
+        signalled.countDown();
+    }
+}

@@ -1,0 +1,129 @@
+package io.ringside.services;
+
+import io.ringside.RingsideServer;
+import io.ringside.ServerConfig;
+import io.ringside.Setting;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code java -jar ringside.jar <echo|rot13> [options]}: parses the command line, layers the
+ * configuration (defaults, {@code --config} file, {@code RINGSIDE_*} environment, options), runs the
+ * daemon until SIGTERM and exits 0 after the drain. Bad options or an unusable address: one line on
+ * stderr and a non-zero exit, no stack trace.
+ *
+ * <p>Every {@link Setting} becomes an option, so {@code --help} lists them all with their defaults.
+ */
+public final class RingsideMain {
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 1;
+
+    private RingsideMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Runs the daemon (blocking until a stop signal); returns the exit status. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(commandSpec());
+        ParseResult parsed;
+        try {
+            parsed = cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("ringside: " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        }
+        if (CommandLine.printHelpIfRequested(parsed.asCommandLineList(), out, err, CommandLine.Help.Ansi.OFF)) {
+            return 0;
+        }
+        ParseResult sub = parsed.subcommand();
+        if (sub == null) {
+            err.println("ringside: missing service: one of echo, rot13 (see --help)");
+            return EXIT_USAGE;
+        }
+        Service service = Service.valueOf(sub.commandSpec().name().toUpperCase(java.util.Locale.ROOT));
+        ServerConfig config;
+        try {
+            config = configure(service, sub, env);
+        } catch (IllegalArgumentException e) {
+            err.println("ringside: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (NoSuchFileException e) {
+            err.println("ringside: config file not found: " + e.getFile());
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("ringside: cannot read config file: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        return serve(service, config, err);
+    }
+
+    static ServerConfig configure(Service service, ParseResult sub, Map<String, String> env) throws IOException {
+        ServerConfig.Builder b = ServerConfig.builder().set(Setting.PORT, Integer.toString(service.defaultPort));
+        String file = sub.matchedOptionValue("--config", null);
+        if (file != null) {
+            b.loadProperties(Path.of(file));
+        }
+        b.applyEnvironment(env);
+        for (Setting s : Setting.values()) {
+            String v = sub.matchedOptionValue("--" + s.key(), null);
+            if (v != null) {
+                b.set(s, v);
+            }
+        }
+        return b.build();
+    }
+
+    private static int serve(Service service, ServerConfig config, PrintStream err) {
+        RingsideServer server = new RingsideServer(config, service.factory);
+        try {
+            server.start();
+        } catch (IOException | UnresolvedAddressException | SecurityException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            err.println("ringside: cannot listen on " + config.host() + ":" + config.port() + ": " + why);
+            return EXIT_FAILURE;
+        }
+        try {
+            new Daemon(server).runUntilSignalled();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        }
+        return 0;
+    }
+
+    static CommandSpec commandSpec() {
+        CommandSpec top = CommandSpec.create().name("ringside").mixinStandardHelpOptions(true);
+        top.version("ringside 0.1.0");
+        top.usageMessage().description("Ringside line-protocol daemons. Run one service:");
+        for (Service service : Service.values()) {
+            top.addSubcommand(service.command(), serviceSpec(service));
+        }
+        return top;
+    }
+
+    private static CommandSpec serviceSpec(Service service) {
+        CommandSpec spec = CommandSpec.create().name(service.command()).mixinStandardHelpOptions(true);
+        spec.usageMessage().description(service.description,
+                "Settings come from the defaults, then --config FILE, then RINGSIDE_* environment variables,"
+                        + " then these options. Sizes take k/m suffixes; durations ms/s/m.");
+        spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
+                .description("Properties file of settings (keys as the option names, e.g. max-line-bytes=8k).").build());
+        for (Setting s : Setting.values()) {
+            String def = s == Setting.PORT ? Integer.toString(service.defaultPort) : s.defaultValue();
+            spec.addOption(OptionSpec.builder("--" + s.key()).paramLabel(s.name()).type(String.class)
+                    .description(s.description() + " Default: " + def + "; env " + s.environmentVariable() + ".").build());
+        }
+        return spec;
+    }
+}

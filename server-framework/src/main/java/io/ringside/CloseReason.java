@@ -1,0 +1,25 @@
+package io.ringside;
+
+/** Why a connection was closed; passed to {@link LineHandler#onClose} and counted per worker. */
+public enum CloseReason {
+    /** The peer closed its side (end of stream) and every reply was flushed. */
+    PEER_CLOSED,
+    /** Reading or writing failed: reset by peer, broken pipe. */
+    IO_ERROR,
+    /** The handler (or the application) called {@link Connection#close} or {@link Connection#closeAfterFlush}. */
+    LOCAL_CLOSE,
+    /** A line exceeded the configured maximum; an error reply was flushed first. */
+    LINE_TOO_LONG,
+    /** The handler threw; the error was logged with the connection id. */
+    HANDLER_ERROR,
+    /** Pending output passed the hard cap (a client that does not read). */
+    OUTPUT_OVERFLOW,
+    /** No complete line arrived within the idle timeout. */
+    IDLE_TIMEOUT,
+    /** The server stopped and this connection drained cleanly. */
+    SERVER_STOP,
+    /** The server stopped and this connection's output could not be flushed before the drain deadline. */
+    DRAIN_TIMEOUT,
+    /** Refused at admission (connection limit, hand-off ring full). */
+    REFUSED
+}

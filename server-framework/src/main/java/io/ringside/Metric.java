@@ -1,0 +1,23 @@
+package io.ringside;
+
+/** The counters every worker (and the acceptor) keeps; read them with {@link ServerStats}. */
+public enum Metric {
+    /** Connections the acceptor accepted from the kernel. */
+    ACCEPTED,
+    /** Connections accepted and then refused at admission (hand-off rings full, limits). */
+    REFUSED,
+    /** Connections registered with a worker (handler created). */
+    OPENED,
+    /** Connections closed, for any reason ({@link ServerStats#closed(CloseReason)} splits them). */
+    CLOSED,
+    /** Complete lines delivered to handlers. */
+    LINES_IN,
+    /** Bytes read from sockets. */
+    BYTES_IN,
+    /** Bytes written to sockets. */
+    BYTES_OUT,
+    /** Queued output bytes discarded because a connection closed before they were flushed. */
+    BYTES_UNFLUSHED,
+    /** Exceptions thrown by handler hooks. */
+    HANDLER_ERRORS
+}

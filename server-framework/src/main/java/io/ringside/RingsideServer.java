@@ -1,0 +1,166 @@
+package io.ringside;
+
+import com.google.common.base.Preconditions;
+import io.ringside.internal.AcceptorLoop;
+import io.ringside.internal.WorkerLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Ringside server: one acceptor thread handing connections over Disruptor rings to N worker loops.
+ *
+ * <pre>{@code
+ * RingsideServer server = new RingsideServer(ServerConfig.defaults(), EchoHandler::new).start();
+ * ...
+ * server.stop();   // drains: stop accepting, answer received lines, flush, close
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #stop} are synchronized; {@link #stats()} may be called
+ * from any thread at any time.
+ */
+public final class RingsideServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RingsideServer.class);
+
+    private final ServerConfig config;
+    private final HandlerFactory factory;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final List<WorkerLoop> workers = new ArrayList<>();
+    private AcceptorLoop acceptor;
+    private InetSocketAddress localAddress;
+    private boolean started;
+    private boolean stopped;
+
+    public RingsideServer(ServerConfig config, HandlerFactory factory) {
+        this.config = Preconditions.checkNotNull(config, "config");
+        this.factory = Preconditions.checkNotNull(factory, "factory");
+    }
+
+    /**
+     * Binds the listening socket and starts the threads; logs {@code listening on HOST:PORT}.
+     *
+     * @throws IOException when the address cannot be bound (in use, not permitted)
+     */
+    public synchronized RingsideServer start() throws IOException {
+        Preconditions.checkState(!started, "already started");
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (config.reusePort()) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            localAddress = (InetSocketAddress) server.getLocalAddress();
+            WorkerLoop[] loops = new WorkerLoop[config.workers()];
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new WorkerLoop(i, config, factory, connectionIds);
+                workers.add(loops[i]);
+            }
+            acceptor = new AcceptorLoop(server, loops);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        workers.forEach(WorkerLoop::start);
+        acceptor.start();
+        started = true;
+        LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+        return this;
+    }
+
+    /** The bound address (the actual port when the configured port was 0). */
+    public synchronized InetSocketAddress localAddress() {
+        Preconditions.checkState(started, "not started");
+        return localAddress;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Stops with the configured drain timeout. See {@link #stop(Duration)}. */
+    public boolean stop() {
+        return stop(config.drainTimeout());
+    }
+
+    /**
+     * Drains and stops: closes the listener at once, answers every line already received, flushes
+     * replies until {@code drainTimeout}, then closes what is left. Returns true when every connection
+     * drained cleanly; otherwise logs how many connections and bytes could not be flushed. Idempotent.
+     */
+    public synchronized boolean stop(Duration drainTimeout) {
+        if (!started || stopped) {
+            return true;
+        }
+        stopped = true;
+        long before = stats().closed(CloseReason.DRAIN_TIMEOUT);
+        long unflushedBefore = stats().get(Metric.BYTES_UNFLUSHED);
+        try {
+            acceptor.stop();
+            LOG.info("stopping: draining {} connections (deadline {} ms)", stats().openConnections(), drainTimeout.toMillis());
+            long deadline = System.nanoTime() + drainTimeout.toNanos();
+            workers.forEach(w -> w.requestDrain(deadline));
+            for (WorkerLoop w : workers) {
+                if (!w.awaitTermination(drainTimeout.toMillis() + 5_000)) {
+                    LOG.warn("{} did not stop after the drain deadline", w);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while draining");
+            return false;
+        }
+        ServerStats after = stats();
+        long timedOut = after.closed(CloseReason.DRAIN_TIMEOUT) - before;
+        long unflushed = after.get(Metric.BYTES_UNFLUSHED) - unflushedBefore;
+        if (timedOut == 0) {
+            LOG.info("stopped: every connection drained");
+            return true;
+        }
+        LOG.warn("stopped: {} connections closed at the drain deadline, {} bytes of replies not flushed", timedOut, unflushed);
+        return false;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Counters summed over the acceptor and all workers, with a per-worker breakdown. */
+    public ServerStats stats() {
+        int nm = Metric.values().length;
+        int nr = CloseReason.values().length;
+        long[] total = new long[nm];
+        long[] totalClosed = new long[nr];
+        List<ServerStats> perWorker = new ArrayList<>();
+        List<WorkerLoop> loops;
+        AcceptorLoop a;
+        synchronized (this) {
+            loops = List.copyOf(workers);
+            a = acceptor;
+        }
+        if (a != null) {
+            a.snapshotInto(total, totalClosed);
+        }
+        for (WorkerLoop w : loops) {
+            long[] m = new long[nm];
+            long[] r = new long[nr];
+            w.snapshotInto(m, r);
+            perWorker.add(new ServerStats(m, r, List.of()));
+            for (int i = 0; i < nm; i++) {
+                total[i] += m[i];
+            }
+            for (int i = 0; i < nr; i++) {
+                totalClosed[i] += r[i];
+            }
+        }
+        return new ServerStats(total, totalClosed, perWorker);
+    }
+}

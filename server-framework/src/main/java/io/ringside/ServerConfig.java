@@ -1,0 +1,223 @@
+package io.ringside;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The immutable configuration of one server. Built in layers, each overriding the one before:
+ * defaults, then a properties file, then the environment, then the command line.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder()
+ *         .loadProperties(Path.of("config/ringside.properties"))
+ *         .applyEnvironment(System.getenv())
+ *         .set(Setting.PORT, "7000")
+ *         .build();
+ * }</pre>
+ *
+ * <p>Thread-safe (immutable).
+ */
+public final class ServerConfig {
+
+    private final Object[] values;
+
+    private ServerConfig(Object[] values) {
+        this.values = values;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configuration with every default. */
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(values.clone());
+    }
+
+    /** The value of a setting as text, as it would be written in a properties file. */
+    public String value(Setting setting) {
+        return String.valueOf(values[setting.ordinal()]);
+    }
+
+    public String host() {
+        return (String) values[Setting.HOST.ordinal()];
+    }
+
+    public int port() {
+        return intValue(Setting.PORT);
+    }
+
+    /** Worker loops, with 0 resolved to the number of available processors. */
+    public int workers() {
+        int n = intValue(Setting.WORKERS);
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    public int backlog() {
+        return intValue(Setting.BACKLOG);
+    }
+
+    public boolean reusePort() {
+        return (Boolean) values[Setting.REUSE_PORT.ordinal()];
+    }
+
+    public EndOfLine endOfLine() {
+        return (EndOfLine) values[Setting.END_OF_LINE.ordinal()];
+    }
+
+    public int maxLineBytes() {
+        return (int) longValue(Setting.MAX_LINE_BYTES);
+    }
+
+    public int readBufferBytes() {
+        return (int) longValue(Setting.READ_BUFFER_BYTES);
+    }
+
+    public int writeBufferBytes() {
+        return (int) longValue(Setting.WRITE_BUFFER_BYTES);
+    }
+
+    public int poolMaxBuffers() {
+        return intValue(Setting.POOL_MAX_BUFFERS);
+    }
+
+    public long outputHighWatermark() {
+        return longValue(Setting.OUTPUT_HIGH_WATERMARK);
+    }
+
+    public long outputLowWatermark() {
+        return longValue(Setting.OUTPUT_LOW_WATERMARK);
+    }
+
+    public long outputHardCap() {
+        return longValue(Setting.OUTPUT_HARD_CAP);
+    }
+
+    public int linesPerWakeup() {
+        return intValue(Setting.LINES_PER_WAKEUP);
+    }
+
+    public int ringSize() {
+        return intValue(Setting.RING_SIZE);
+    }
+
+    public Duration drainTimeout() {
+        return Duration.ofMillis(longValue(Setting.DRAIN_TIMEOUT));
+    }
+
+    public boolean tcpNoDelay() {
+        return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
+    }
+
+    private int intValue(Setting s) {
+        return (Integer) values[s.ordinal()];
+    }
+
+    private long longValue(Setting s) {
+        return (Long) values[s.ordinal()];
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("ServerConfig{");
+        for (Setting s : Setting.values()) {
+            b.append(s.key()).append('=').append(values[s.ordinal()]).append(s.ordinal() + 1 < values.length ? ", " : "}");
+        }
+        return b.toString();
+    }
+
+    /** Collects settings layer by layer; {@link #build()} checks them together. Not thread-safe. */
+    public static final class Builder {
+        private final Object[] values;
+
+        private Builder() {
+            values = new Object[Setting.values().length];
+            for (Setting s : Setting.values()) {
+                values[s.ordinal()] = s.parse(s.defaultValue());
+            }
+        }
+
+        private Builder(Object[] values) {
+            this.values = values;
+        }
+
+        /**
+         * Sets one setting from text.
+         *
+         * @throws IllegalArgumentException naming the setting when the value is invalid
+         */
+        public Builder set(Setting setting, String value) {
+            values[setting.ordinal()] = setting.parse(value);
+            return this;
+        }
+
+        /** Applies every known key of {@code properties}; an unknown key is an error (a typo must not pass silently). */
+        public Builder applyProperties(Properties properties) {
+            for (String key : properties.stringPropertyNames()) {
+                set(byKey(key), properties.getProperty(key));
+            }
+            return this;
+        }
+
+        /** Reads a properties file (UTF-8) and applies it. */
+        public Builder loadProperties(Path file) throws IOException {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            return applyProperties(p);
+        }
+
+        /** Applies every {@code RINGSIDE_*} variable that names a setting; others are ignored. */
+        public Builder applyEnvironment(Map<String, String> environment) {
+            for (Setting s : Setting.values()) {
+                String v = environment.get(s.environmentVariable());
+                if (v != null && !v.isBlank()) {
+                    set(s, v);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Checks the settings against each other and freezes them.
+         *
+         * @throws IllegalArgumentException with a one-line message when they do not fit together
+         */
+        public ServerConfig build() {
+            ServerConfig c = new ServerConfig(values.clone());
+            check(c.outputLowWatermark() < c.outputHighWatermark(), "output-low-watermark must be below output-high-watermark");
+            check(c.outputHighWatermark() <= c.outputHardCap(), "output-high-watermark must not exceed output-hard-cap");
+            check(Integer.bitCount(c.ringSize()) == 1, "ring-size must be a power of two");
+            return c;
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+
+        private static Setting byKey(String key) {
+            String k = key.trim().toLowerCase(Locale.ROOT);
+            return Arrays.stream(Setting.values())
+                    .filter(s -> s.key().equals(k))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown setting '" + key + "'"));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.ringside;
+
+import java.util.Locale;
+
+/**
+ * Every server setting: its name, default, bounds and meaning. One name, three spellings: the
+ * properties file key ({@code max-line-bytes}), the environment variable
+ * ({@code RINGSIDE_MAX_LINE_BYTES}) and the command-line option ({@code --max-line-bytes}).
+ *
+ * <p>Sizes accept {@code k}/{@code m} suffixes (KiB, MiB); durations accept {@code ms}, {@code s},
+ * {@code m} (a bare number is milliseconds). Thread-safe (immutable).
+ */
+public enum Setting {
+    HOST(Kind.TEXT, "127.0.0.1", 0, 0, "Address to listen on; 0.0.0.0 listens on every interface."),
+    PORT(Kind.INT, "40713", 0, 65_535, "TCP port to listen on (0 picks a free port)."),
+    WORKERS(Kind.INT, "0", 0, 1024, "Worker loops (selector threads); 0 means one per available core."),
+    BACKLOG(Kind.INT, "1024", 1, 65_535, "Listen backlog: connections the kernel queues before accept."),
+    REUSE_PORT(Kind.BOOL, "false", 0, 0, "Set SO_REUSEPORT so several processes can share the port."),
+    END_OF_LINE(Kind.EOL, "LF", 0, 0, "Line terminator: LF, CRLF (CR optional), CRLF_STRICT or NUL."),
+    MAX_LINE_BYTES(Kind.SIZE, "8k", 1, 64L << 20, "Longest accepted line, terminator excluded; longer gets an error reply and a close."),
+    READ_BUFFER_BYTES(Kind.SIZE, "16k", 256, 16L << 20, "Size of the pooled per-worker read buffers (one per busy connection)."),
+    WRITE_BUFFER_BYTES(Kind.SIZE, "16k", 256, 16L << 20, "Size of the pooled output buffers chained per connection."),
+    POOL_MAX_BUFFERS(Kind.INT, "1024", 0, 1 << 20, "Free buffers each worker keeps for reuse; more are released to the GC."),
+    OUTPUT_HIGH_WATERMARK(Kind.SIZE, "256k", 1, 1L << 30, "Pending output at which the connection stops reading."),
+    OUTPUT_LOW_WATERMARK(Kind.SIZE, "64k", 0, 1L << 30, "Pending output below which a paused connection reads again."),
+    OUTPUT_HARD_CAP(Kind.SIZE, "4m", 1, 1L << 31, "Pending output at which the connection is closed (OUTPUT_OVERFLOW)."),
+    LINES_PER_WAKEUP(Kind.INT, "64", 1, 1 << 20, "Lines one connection may process per loop turn, so one client cannot starve its worker."),
+    RING_SIZE(Kind.INT, "1024", 2, 1 << 20, "Slots of each worker's hand-off ring (a power of two)."),
+    DRAIN_TIMEOUT(Kind.MILLIS, "10s", 0, 3_600_000, "On stop: how long to finish received lines and flush replies."),
+    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
+
+    /** The value types a setting can have. */
+    enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
+
+    private final Kind kind;
+    private final String defaultValue;
+    private final long min;
+    private final long max;
+    private final String description;
+
+    Setting(Kind kind, String defaultValue, long min, long max, String description) {
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.description = description;
+    }
+
+    /** Key in a properties file and, with {@code --}, the command-line option: {@code max-line-bytes}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Environment variable: {@code RINGSIDE_MAX_LINE_BYTES}. */
+    public String environmentVariable() {
+        return "RINGSIDE_" + name();
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /**
+     * Parses and checks a value of this setting.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the setting
+     */
+    Object parse(String raw) {
+        String text = raw.trim();
+        try {
+            switch (kind) {
+                case TEXT:
+                    if (text.isEmpty()) {
+                        throw new IllegalArgumentException("empty");
+                    }
+                    return text;
+                case BOOL:
+                    if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException("expected true or false");
+                    }
+                    return Boolean.parseBoolean(text);
+                case EOL:
+                    return EndOfLine.valueOf(text.toUpperCase(Locale.ROOT));
+                case INT:
+                    return (int) checkRange(Long.parseLong(text));
+                case SIZE:
+                    return checkRange(parseSize(text));
+                case MILLIS:
+                    return checkRange(parseMillis(text));
+                default:
+                    throw new AssertionError(kind);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid " + key() + " '" + raw + "': " + message(e));
+        }
+    }
+
+    private static String message(IllegalArgumentException e) {
+        return e instanceof NumberFormatException ? "not a number" : e.getMessage();
+    }
+
+    private long checkRange(long value) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static long parseSize(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("k")) {
+            unit = 1024;
+        } else if (t.endsWith("m")) {
+            unit = 1024 * 1024;
+        }
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        return Math.multiplyExact(Long.parseLong(digits), unit);
+    }
+
+    private static long parseMillis(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        if (t.endsWith("ms")) {
+            return Long.parseLong(t.substring(0, t.length() - 2));
+        } else if (t.endsWith("s")) {
+            return Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1)), 1000L);
+        } else if (t.endsWith("m")) {
+            return Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1)), 60_000L);
+        }
+        return Long.parseLong(t);
+    }
+}

@@ -1,0 +1,54 @@
+package io.ringside.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * Free direct buffers of one size, reused by one worker's connections so that a connection holds a
+ * buffer only while it has bytes in it.
+ *
+ * <p>Confined to its worker: no locking. Buffers of another size (grown for a long line) are not
+ * taken back; they go to the garbage collector.
+ */
+public final class BufferPool {
+    private final int bufferSize;
+    private final int maxRetained;
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private long allocated;
+
+    public BufferPool(int bufferSize, int maxRetained) {
+        this.bufferSize = bufferSize;
+        this.maxRetained = maxRetained;
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes. */
+    ByteBuffer acquire() {
+        ByteBuffer b = free.pollLast();
+        if (b == null) {
+            allocated++;
+            b = ByteBuffer.allocateDirect(bufferSize);
+        }
+        return b;
+    }
+
+    /** Takes a buffer back for reuse; the caller must not touch it afterwards. */
+    void release(ByteBuffer b) {
+        if (b.capacity() == bufferSize && b.isDirect() && free.size() < maxRetained) {
+            b.clear();
+            free.addLast(b);
+        }
+    }
+
+    int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Buffers ever allocated by this pool (to check reuse). */
+    long allocated() {
+        return allocated;
+    }
+
+    int freeCount() {
+        return free.size();
+    }
+}

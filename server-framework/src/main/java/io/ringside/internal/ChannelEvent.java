@@ -1,0 +1,13 @@
+package io.ringside.internal;
+
+import java.nio.channels.SocketChannel;
+
+/**
+ * A reusable hand-off ring slot: one accepted channel on its way from the acceptor to a worker.
+ *
+ * <p>Written by the acceptor before publish, read and cleared by the worker after poll; the ring's
+ * sequence publication orders the two.
+ */
+final class ChannelEvent {
+    SocketChannel channel;
+}

@@ -1,0 +1,91 @@
+package io.ringside.internal;
+
+import io.ringside.CloseReason;
+import io.ringside.Connection;
+import io.ringside.LineHandler;
+import io.ringside.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection with no socket, driven by the calling thread through the real framing, buffering and
+ * handler dispatch: the engine behind {@code io.ringside.testing.HandlerHarness}.
+ *
+ * <p>Confined to the thread that created it (it becomes the connection's loop thread).
+ */
+public final class DetachedConnection {
+    private final WorkerLoop loop;
+    private final NioConnection connection;
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+    public DetachedConnection(ServerConfig config, LineHandler handler) {
+        try {
+            loop = new WorkerLoop(0, config, () -> handler, new AtomicLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        loop.bindToCurrentThread();
+        connection = loop.adoptDetached(handler);
+        collect();
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Delivers bytes as one read, then serves left-over lines and due work until nothing is left. */
+    public void receive(ByteBuffer bytes) {
+        while (bytes.hasRemaining() && !connection.isClosed()) {
+            int taken = connection.receive(bytes);
+            settle();
+            if (taken == 0 && !connection.queuedReady) {
+                if (bytes.hasRemaining() && !connection.isClosed() && connection.isOpen()) {
+                    throw new IllegalStateException("the connection stopped reading (paused?) with " + bytes.remaining() + " bytes undelivered");
+                }
+                return;
+            }
+        }
+    }
+
+    public void endOfStream() {
+        connection.receiveEndOfStream();
+        settle();
+    }
+
+    /** Runs tasks, timers due now and connections with lines left over from their budget. */
+    public void settle() {
+        for (int rounds = 0; rounds < 1_000_000 && (connection.queuedReady || loop.hasLocalWork()); rounds++) {
+            loop.runLocalWork();
+        }
+        collect();
+    }
+
+    /** Everything written since the last call. */
+    public byte[] takeOutput() {
+        collect();
+        byte[] bytes = written.toByteArray();
+        written.reset();
+        return bytes;
+    }
+
+    /** Why the connection closed, or null while it is open. */
+    public CloseReason closeReason() {
+        collect();
+        return connection.closedBecause();
+    }
+
+    /** Counters of the connection's loop. */
+    public Counters counters() {
+        return loop.counters;
+    }
+
+    /** Stands for the socket accepting everything queued; completes a pending close-after-flush. */
+    private void collect() {
+        if (!connection.isClosed()) {
+            connection.drainOutputTo(written);
+        }
+    }
+}

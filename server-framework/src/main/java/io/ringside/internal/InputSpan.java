@@ -1,0 +1,66 @@
+package io.ringside.internal;
+
+import io.ringside.ByteSpan;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+
+/**
+ * The reusable {@link ByteSpan} a worker hands to handlers: a window over a connection's input buffer.
+ *
+ * <p>Confined to its worker; re-pointed before each handler call.
+ */
+final class InputSpan implements ByteSpan {
+    private ByteBuffer buffer;
+    private int offset;
+    private int length;
+
+    void set(ByteBuffer buffer, int offset, int length) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    /** Drops the reference to the buffer once the handler call returned. */
+    void clear() {
+        this.buffer = null;
+        this.length = 0;
+    }
+
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    int offset() {
+        return offset;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public byte byteAt(int index) {
+        if (index < 0 || index >= length) {
+            throw new IndexOutOfBoundsException("index " + index + ", length " + length);
+        }
+        return buffer.get(offset + index);
+    }
+
+    @Override
+    public void copyTo(byte[] dst, int dstOffset) {
+        buffer.get(offset, dst, dstOffset, length);
+    }
+
+    @Override
+    public String toString(Charset charset) {
+        byte[] bytes = new byte[length];
+        copyTo(bytes, 0);
+        return new String(bytes, charset);
+    }
+
+    @Override
+    public String toString() {
+        return "ByteSpan[" + length + " bytes]";
+    }
+}

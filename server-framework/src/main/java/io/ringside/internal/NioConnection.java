@@ -1,0 +1,593 @@
+package io.ringside.internal;
+
+import io.ringside.ByteSpan;
+import io.ringside.CloseReason;
+import io.ringside.Connection;
+import io.ringside.LineHandler;
+import io.ringside.Metric;
+import io.ringside.ScheduledTask;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One accepted connection: its socket, input buffer, framing state, output queue and handler.
+ *
+ * <p>Confined to its {@link WorkerLoop} from registration to close; every method but {@link #id()},
+ * {@link #remoteAddress()}, {@link #execute} and {@link #schedule} asserts that. Input is read into a
+ * pooled buffer that goes back to the pool as soon as every byte in it was consumed, so an idle
+ * connection holds no buffer.
+ */
+public final class NioConnection implements Connection {
+    private static final HandlerAccess HOOKS = HandlerAccess.get();
+
+    private final long id;
+    private final WorkerLoop loop;
+    private final SocketChannel channel;
+    private final LineHandler handler;
+    private final LineFramer framer;
+    private final OutputQueue output;
+    private InetSocketAddress remote;
+    private SelectionKey key;
+    private int interestOps;
+
+    private ByteBuffer in;
+    /** First byte of the current line (or block chunk) in {@link #in}. */
+    private int inStart;
+    /** Where the scan for the end of line resumes: bytes in [inStart, inScan) hold no terminator. */
+    private int inScan;
+    private long blockRemaining;
+
+    private boolean userPaused;
+    private boolean backpressured;
+    private boolean inputDone;
+    private boolean draining;
+    private boolean closing;
+    private boolean closed;
+    /** Whether this connection sits in its loop's ready queue with lines left over from its budget. */
+    boolean queuedReady;
+    private CloseReason closeReason;
+    private CloseReason closedBecause;
+    private Object attachment;
+    /** Index in the loop's connection table (swap-remove). */
+    int slot = -1;
+
+    NioConnection(long id, WorkerLoop loop, SocketChannel channel, LineHandler handler) {
+        this.id = id;
+        this.loop = loop;
+        this.channel = channel;
+        this.handler = handler;
+        this.framer = loop.framer;
+        this.output = new OutputQueue(loop.writePool);
+    }
+
+    void registered(SelectionKey key) {
+        this.key = key;
+        this.interestOps = key == null ? 0 : key.interestOps();
+    }
+
+    /** Calls the handler's onOpen and flushes what it wrote (a greeting). */
+    void open() {
+        try {
+            HOOKS.open(handler, this);
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        }
+        flush();
+    }
+
+    // ---- input ---------------------------------------------------------------------------------
+
+    /** The socket is readable: one read (more while draining), then frame and dispatch, then flush. */
+    void onReadable() {
+        assert loop.inLoop();
+        while (!closed && wantsRead()) {
+            if (in == null) {
+                in = loop.readPool.acquire();
+            }
+            int n;
+            try {
+                n = channel.read(in);
+            } catch (IOException e) {
+                loop.log.debug(this, "read failed", e);
+                closeNow(CloseReason.IO_ERROR);
+                return;
+            }
+            if (n < 0) {
+                inputDone = true;
+                closeReason = CloseReason.PEER_CLOSED;
+            } else if (n == 0 && draining) {
+                inputDone = true;
+            } else if (n > 0) {
+                loop.counters.add(Metric.BYTES_IN, n);
+            }
+            processInput();
+            if (!draining || n <= 0) {
+                break;
+            }
+        }
+        afterBatch();
+    }
+
+    /**
+     * The harness: takes as many bytes of {@code src} as the input buffer has room for, as if one read
+     * returned them, and processes them. Returns how many were taken (0 when reading is paused).
+     */
+    int receive(ByteBuffer src) {
+        assert loop.inLoop();
+        if (closed || !wantsRead()) {
+            return 0;
+        }
+        if (in == null) {
+            in = loop.readPool.acquire();
+        }
+        int n = Math.min(src.remaining(), in.remaining());
+        in.put(in.position(), src, src.position(), n);
+        in.position(in.position() + n);
+        src.position(src.position() + n);
+        loop.counters.add(Metric.BYTES_IN, n);
+        processInput();
+        afterBatch();
+        return n;
+    }
+
+    /** The harness's end of stream. */
+    void receiveEndOfStream() {
+        inputDone = true;
+        closeReason = CloseReason.PEER_CLOSED;
+        processInput();
+        afterBatch();
+    }
+
+    /** Lines left from the previous turn's budget (or after a resume): process them, then flush. */
+    void onReady() {
+        queuedReady = false;
+        processInput();
+        if (draining && !closed && wantsRead()) {
+            onReadable(); // a draining connection must read to the end of what the kernel holds
+        } else {
+            afterBatch();
+        }
+    }
+
+    private void processInput() {
+        int budget = loop.linesPerWakeup;
+        while (!closed && !closing && !userPaused && !backpressured && in != null && inStart < in.position()) {
+            int end = in.position();
+            if (blockRemaining > 0) {
+                deliverBlockChunk(end);
+                continue;
+            }
+            if (budget == 0) {
+                loop.queueReady(this);
+                return;
+            }
+            int eol = framer.findEnd(in, inStart, inScan, end);
+            if (eol < 0) {
+                inScan = end;
+                if (framer.provesTooLong(in, inStart, end)) {
+                    lineTooLong();
+                }
+                break;
+            }
+            int contentEnd = framer.contentEnd(in, inStart, eol);
+            if (contentEnd - inStart > framer.maxLineBytes()) {
+                lineTooLong();
+                break;
+            }
+            InputSpan span = loop.span;
+            span.set(in, inStart, contentEnd - inStart);
+            inStart = eol + 1;
+            inScan = inStart;
+            budget--;
+            loop.counters.increment(Metric.LINES_IN);
+            try {
+                HOOKS.line(handler, this, span);
+            } catch (RuntimeException | Error e) {
+                handlerFailed(e);
+            } finally {
+                span.clear();
+            }
+        }
+        compactInput();
+    }
+
+    private void deliverBlockChunk(int end) {
+        int n = (int) Math.min(blockRemaining, end - inStart);
+        InputSpan span = loop.span;
+        span.set(in, inStart, n);
+        inStart += n;
+        inScan = inStart;
+        blockRemaining -= n;
+        try {
+            HOOKS.block(handler, this, span, blockRemaining == 0);
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        } finally {
+            span.clear();
+        }
+    }
+
+    /** Gives the buffer back when empty; otherwise moves the partial line to the front, growing if full. */
+    private void compactInput() {
+        if (in == null || closed) {
+            return;
+        }
+        int end = in.position();
+        if (inStart == end) {
+            loop.readPool.release(in);
+            in = null;
+            inStart = 0;
+            inScan = 0;
+            return;
+        }
+        if (queuedReady || end < in.capacity()) {
+            return;
+        }
+        if (inStart > 0) {
+            in.limit(end).position(inStart);
+            in.compact();
+            inScan -= inStart;
+            inStart = 0;
+        } else {
+            grow();
+        }
+    }
+
+    /** A partial line fills the whole buffer but may still be legal: move it to a larger one (not pooled). */
+    private void grow() {
+        int size = (int) Math.min((long) in.capacity() * 2, framer.maxFrameBytes());
+        ByteBuffer bigger = ByteBuffer.allocate(size);
+        in.flip();
+        bigger.put(in);
+        loop.readPool.release(in);
+        in = bigger;
+    }
+
+    private void lineTooLong() {
+        loop.log.warnRateLimited(this, "line too long (max " + framer.maxLineBytes() + " bytes), closing");
+        try {
+            HOOKS.lineTooLong(handler, this, framer.maxLineBytes());
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+            return;
+        }
+        discardInput();
+        closeAfterFlush(CloseReason.LINE_TOO_LONG);
+    }
+
+    private void handlerFailed(Throwable e) {
+        loop.counters.increment(Metric.HANDLER_ERRORS);
+        loop.log.warnRateLimited(this, "handler failed, closing: " + e, e);
+        if (e instanceof VirtualMachineError) {
+            throw (VirtualMachineError) e;
+        }
+        try {
+            HOOKS.error(handler, this, e);
+        } catch (RuntimeException | Error again) {
+            loop.log.debug(this, "onError failed too", again);
+        }
+        discardInput();
+        closeAfterFlush(CloseReason.HANDLER_ERROR);
+    }
+
+    private void discardInput() {
+        if (in != null) {
+            loop.readPool.release(in);
+            in = null;
+            inStart = 0;
+            inScan = 0;
+        }
+        inputDone = true;
+    }
+
+    /** Whether bytes remain that were not scanned yet (they may hold complete lines). */
+    private boolean hasUnscannedInput() {
+        return in != null && (inScan < in.position() || (blockRemaining > 0 && inStart < in.position()));
+    }
+
+    /** End of a read batch: close after the peer's end of stream, flush, update interest. */
+    private void afterBatch() {
+        if (!closed && inputDone && !closing && !queuedReady && !hasUnscannedInput()) {
+            closeAfterFlush(closeReason != null ? closeReason : CloseReason.SERVER_STOP);
+        }
+        flush();
+    }
+
+    // ---- output --------------------------------------------------------------------------------
+
+    void onWritable() {
+        flush();
+    }
+
+    /** Writes what the socket takes; applies the watermarks; completes a close-after-flush. */
+    void flush() {
+        if (closed) {
+            return;
+        }
+        if (output.pending() > 0 && channel != null) {
+            try {
+                loop.counters.add(Metric.BYTES_OUT, output.writeTo(channel));
+            } catch (IOException e) {
+                loop.log.debug(this, "write failed", e);
+                closeNow(CloseReason.IO_ERROR);
+                return;
+            }
+        }
+        long pending = output.pending();
+        if (backpressured && pending <= loop.lowWatermark) {
+            backpressured = false;
+            if (hasUnscannedInput()) {
+                loop.queueReady(this);
+            }
+        }
+        if (closing && pending == 0) {
+            closeNow(closeReason);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void afterAppend() {
+        long pending = output.pending();
+        if (pending >= loop.highWatermark) {
+            if (pending > loop.hardCap) {
+                loop.log.warnRateLimited(this, "pending output " + pending + " bytes passed the hard cap, closing");
+                closeNow(CloseReason.OUTPUT_OVERFLOW);
+                return;
+            }
+            backpressured = true;
+        }
+    }
+
+    private boolean wantsRead() {
+        return !closing && !inputDone && !userPaused && !backpressured && !queuedReady;
+    }
+
+    private void updateInterest() {
+        int ops = (wantsRead() ? SelectionKey.OP_READ : 0) | (output.pending() > 0 ? SelectionKey.OP_WRITE : 0);
+        if (ops != interestOps && key != null && key.isValid()) {
+            key.interestOps(ops);
+            interestOps = ops;
+        }
+    }
+
+    // ---- close and drain -----------------------------------------------------------------------
+
+    /** Closes the socket now, discarding queued output; tells the handler once. */
+    void closeNow(CloseReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closedBecause = reason;
+        if (key != null) {
+            key.cancel();
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                loop.log.debug(this, "close failed", e);
+            }
+        }
+        if (in != null) {
+            loop.readPool.release(in);
+            in = null;
+        }
+        long lost = output.discard();
+        loop.connectionClosed(this, reason, lost);
+        try {
+            HOOKS.close(handler, this, reason);
+        } catch (RuntimeException | Error e) {
+            loop.counters.increment(Metric.HANDLER_ERRORS);
+            loop.log.warnRateLimited(this, "onClose failed: " + e, e);
+        }
+    }
+
+    private void closeAfterFlush(CloseReason reason) {
+        if (!closing && !closed) {
+            closing = true;
+            closeReason = reason;
+        }
+    }
+
+    /** The server is stopping: read what the kernel holds, answer it, then close after the flush. */
+    void beginDrain() {
+        draining = true;
+        if (closed) {
+            return;
+        }
+        if (channel == null || inputDone || closing) {
+            inputDone = true;
+            afterBatch();
+        } else {
+            onReadable();
+        }
+    }
+
+    long pendingOutput() {
+        return output.pending();
+    }
+
+    void drainOutputTo(java.io.ByteArrayOutputStream sink) {
+        output.drainTo(sink);
+        flush();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Why the connection closed, or null while open. */
+    CloseReason closedBecause() {
+        return closedBecause;
+    }
+
+    // ---- Connection ----------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        InetSocketAddress r = remote;
+        if (r == null && channel != null) {
+            try {
+                r = (InetSocketAddress) channel.getRemoteAddress();
+            } catch (IOException e) {
+                r = null;
+            }
+            remote = r;
+        }
+        return r;
+    }
+
+    @Override
+    public Connection write(byte[] src, int off, int len) {
+        assert loop.inLoop() : "write outside the connection's worker";
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        if (!closed) {
+            output.append(src, off, len);
+            afterAppend();
+        }
+        return this;
+    }
+
+    @Override
+    public Connection write(ByteSpan span) {
+        assert loop.inLoop() : "write outside the connection's worker";
+        if (closed) {
+            return this;
+        }
+        if (span instanceof InputSpan) {
+            InputSpan s = (InputSpan) span;
+            output.append(s.buffer(), s.offset(), s.length());
+        } else {
+            byte[] copy = span.toByteArray();
+            output.append(copy, 0, copy.length);
+        }
+        afterAppend();
+        return this;
+    }
+
+    @Override
+    public Connection write(CharSequence text) {
+        assert loop.inLoop() : "write outside the connection's worker";
+        if (closed) {
+            return this;
+        }
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                return write(utf8, 0, utf8.length);
+            }
+        }
+        output.appendAscii(text, 0, n);
+        afterAppend();
+        return this;
+    }
+
+    @Override
+    public Connection writeEndOfLine() {
+        byte[] t = framer.replyTerminator();
+        return write(t, 0, t.length);
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        assert loop.inLoop();
+        return output.pending();
+    }
+
+    @Override
+    public void readBlock(long length) {
+        assert loop.inLoop();
+        if (length < 0) {
+            throw new IllegalArgumentException("negative block length " + length);
+        }
+        blockRemaining += length;
+    }
+
+    @Override
+    public void pauseReading() {
+        assert loop.inLoop();
+        userPaused = true;
+        updateInterest();
+    }
+
+    @Override
+    public void resumeReading() {
+        assert loop.inLoop();
+        if (userPaused) {
+            userPaused = false;
+            if (hasUnscannedInput()) {
+                loop.queueReady(this);
+            }
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void close() {
+        assert loop.inLoop();
+        closeNow(CloseReason.LOCAL_CLOSE);
+    }
+
+    @Override
+    public void closeAfterFlush() {
+        assert loop.inLoop();
+        closeAfterFlush(CloseReason.LOCAL_CLOSE);
+        flush();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && !closing;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(() -> runOnLoop(task));
+    }
+
+    @Override
+    public ScheduledTask schedule(Duration delay, Runnable task) {
+        return loop.schedule(delay.toNanos(), () -> runOnLoop(task));
+    }
+
+    /** Runs a task of this connection's on its loop, unless closed, then flushes what it wrote. */
+    private void runOnLoop(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        }
+        flush();
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "conn-" + id;
+    }
+}

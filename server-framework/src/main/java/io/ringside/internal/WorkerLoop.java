@@ -1,0 +1,422 @@
+package io.ringside.internal;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.ringside.CloseReason;
+import io.ringside.HandlerFactory;
+import io.ringside.LineHandler;
+import io.ringside.Metric;
+import io.ringside.ServerConfig;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker loop: a thread with its own {@link Selector} that owns its connections outright.
+ *
+ * <p>Each turn it drains its hand-off ring with an {@link EventPoller} (a thread cannot block both in
+ * {@code select()} and in a Disruptor processor), runs tasks handed over from other threads, selects,
+ * serves ready sockets, serves connections left over from their line budget, and runs due timers.
+ *
+ * <p>One single-producer ring per worker: the acceptor is the only publisher, so publishing needs no
+ * CAS, and a full ring on one worker can be routed around. Threading: everything is confined to the
+ * loop's thread except {@link #offer} (acceptor only), {@link #execute}, {@link #schedule},
+ * {@link #requestDrain} and {@link #counters} snapshots, which are thread-safe.
+ */
+public final class WorkerLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
+
+    final int index;
+    final LineFramer framer;
+    final BufferPool readPool;
+    final BufferPool writePool;
+    final InputSpan span = new InputSpan();
+    final Counters counters = new Counters();
+    final ConnectionLog log = new ConnectionLog(LOG);
+    final int linesPerWakeup;
+    final long lowWatermark;
+    final long highWatermark;
+    final long hardCap;
+
+    private final ServerConfig config;
+    private final HandlerFactory factory;
+    private final AtomicLong connectionIds;
+    private final Selector selector;
+    private final RingBuffer<ChannelEvent> ring;
+    private final EventPoller<ChannelEvent> poller;
+    private final EventPoller.Handler<ChannelEvent> onChannel = this::onChannel;
+    private final Consumer<SelectionKey> onSelected = this::onSelected;
+    /** Tasks from other threads; the wake-up after offering pairs with the check before select. */
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** True while the loop may block in select: set before re-checking for work, cleared by wakeUp(). */
+    private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    private final ArrayDeque<NioConnection> ready = new ArrayDeque<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private NioConnection[] connections = new NioConnection[64];
+    private int connectionCount;
+
+    /** Set once by start() (or the harness) before any other thread can see this loop in use. */
+    private volatile Thread thread;
+    /** Set by requestDrain(); read by the loop each turn. */
+    private volatile boolean drainRequested;
+    private volatile long drainDeadlineNanos;
+    private boolean draining;
+
+    public WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds) throws IOException {
+        this.index = index;
+        this.config = config;
+        this.factory = factory;
+        this.connectionIds = connectionIds;
+        this.framer = new LineFramer(config.endOfLine(), config.maxLineBytes());
+        this.readPool = new BufferPool(config.readBufferBytes(), config.poolMaxBuffers());
+        this.writePool = new BufferPool(config.writeBufferBytes(), config.poolMaxBuffers());
+        this.linesPerWakeup = config.linesPerWakeup();
+        this.lowWatermark = config.outputLowWatermark();
+        this.highWatermark = config.outputHighWatermark();
+        this.hardCap = config.outputHardCap();
+        this.selector = Selector.open();
+        this.ring = RingBuffer.createSingleProducer(ChannelEvent::new, config.ringSize());
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+    }
+
+    /** Starts the loop's thread, named {@code ringside-worker-N}. */
+    public void start() {
+        Thread t = new Thread(this, "ringside-worker-" + index);
+        thread = t;
+        t.start();
+    }
+
+    /** Makes the calling thread the loop's thread without running the loop (the socket-less harness). */
+    void bindToCurrentThread() {
+        thread = Thread.currentThread();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    // ---- called from other threads -------------------------------------------------------------
+
+    /**
+     * Acceptor only: publishes an accepted channel on this worker's ring. Returns false when the ring
+     * is full (the caller tries another worker). Does not wake the worker; see {@link #wakeUp()}.
+     */
+    public boolean offer(SocketChannel channel) {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            return false;
+        }
+        ring.get(seq).channel = channel;
+        ring.publish(seq);
+        return true;
+    }
+
+    /** Wakes the loop if it is blocked (or about to block) in select; coalesced, thread-safe. */
+    public void wakeUp() {
+        if (wakeupNeeded.get() && wakeupNeeded.getAndSet(false)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} on this loop. Thread-safe. */
+    public void execute(Runnable task) {
+        inbox.add(task);
+        if (!inLoop()) {
+            wakeUp();
+        }
+    }
+
+    LoopTimer schedule(long delayNanos, Runnable task) {
+        LoopTimer t = new LoopTimer(System.nanoTime() + delayNanos, task);
+        if (inLoop()) {
+            timers.add(t);
+        } else {
+            execute(() -> timers.add(t));
+        }
+        return t;
+    }
+
+    /** Starts the drain: finish received lines, flush, close; force-close what is left at the deadline. */
+    public void requestDrain(long deadlineNanos) {
+        drainDeadlineNanos = deadlineNanos;
+        drainRequested = true;
+        selector.wakeup();
+    }
+
+    public boolean awaitTermination(long timeoutMillis) throws InterruptedException {
+        return terminated.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public void snapshotInto(long[] metrics, long[] closedByReason) {
+        counters.addTo(metrics, closedByReason);
+    }
+
+    // ---- the loop ------------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        try {
+            while (turn()) {
+                // one turn per iteration
+            }
+        } catch (Throwable t) {
+            LOG.error("worker {} stopped by an unexpected error", index, t);
+        } finally {
+            for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+                c.closeNow(CloseReason.DRAIN_TIMEOUT);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.debug("selector close failed", e);
+            }
+            terminated.countDown();
+        }
+    }
+
+    /** One turn of the loop; false when the drain is complete. */
+    private boolean turn() throws Exception {
+        poller.poll(onChannel);
+        runInbox();
+        if (drainRequested && !draining) {
+            startDrain();
+        }
+        if (draining && drainStep()) {
+            return false;
+        }
+        long timeoutMillis = selectTimeoutMillis();
+        if (timeoutMillis == 0) {
+            selector.selectNow(onSelected);
+        } else {
+            wakeupNeeded.set(true);
+            if (hasExternalWork()) {
+                selector.selectNow(onSelected);
+            } else {
+                selector.select(onSelected, timeoutMillis < 0 ? 0 : timeoutMillis);
+            }
+            wakeupNeeded.set(false);
+        }
+        processReady();
+        runTimers();
+        return true;
+    }
+
+    private boolean hasExternalWork() {
+        return ring.getCursor() > poller.getSequence().get() || !inbox.isEmpty() || drainRequested != draining;
+    }
+
+    /** 0: do not block; -1: block until woken; otherwise milliseconds to the next timer. */
+    private long selectTimeoutMillis() {
+        if (!ready.isEmpty()) {
+            return 0;
+        }
+        long until = Long.MAX_VALUE;
+        LoopTimer next = timers.peek();
+        if (next != null) {
+            until = next.deadlineNanos;
+        }
+        if (draining) {
+            until = Math.min(until, drainDeadlineNanos);
+        }
+        if (until == Long.MAX_VALUE) {
+            return -1;
+        }
+        long nanos = until - System.nanoTime();
+        return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
+    }
+
+    private boolean onChannel(ChannelEvent event, long sequence, boolean endOfBatch) {
+        SocketChannel ch = event.channel;
+        event.channel = null;
+        register(ch);
+        return true;
+    }
+
+    private void register(SocketChannel ch) {
+        NioConnection c;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+            LineHandler handler = factory.newHandler();
+            c = new NioConnection(connectionIds.incrementAndGet(), this, ch, handler);
+            c.registered(ch.register(selector, SelectionKey.OP_READ, c));
+        } catch (IOException | RuntimeException e) {
+            log.warnRateLimited("worker-" + index, "could not register an accepted connection: " + e);
+            counters.increment(Metric.REFUSED);
+            closeQuietly(ch);
+            return;
+        }
+        adopt(c);
+        c.open();
+        if (draining) {
+            c.beginDrain();
+        }
+    }
+
+    /** The harness: a connection without a socket, owned by this loop. */
+    NioConnection adoptDetached(LineHandler handler) {
+        NioConnection c = new NioConnection(connectionIds.incrementAndGet(), this, null, handler);
+        adopt(c);
+        c.open();
+        return c;
+    }
+
+    private void adopt(NioConnection c) {
+        if (connectionCount == connections.length) {
+            connections = Arrays.copyOf(connections, connectionCount * 2);
+        }
+        c.slot = connectionCount;
+        connections[connectionCount++] = c;
+        counters.increment(Metric.OPENED);
+    }
+
+    /** Called once by a connection as it closes. */
+    void connectionClosed(NioConnection c, CloseReason reason, long unflushedBytes) {
+        int i = c.slot;
+        if (i >= 0) {
+            NioConnection moved = connections[--connectionCount];
+            connections[i] = moved;
+            moved.slot = i;
+            connections[connectionCount] = null;
+            c.slot = -1;
+        }
+        counters.closed(reason);
+        if (unflushedBytes > 0) {
+            counters.add(Metric.BYTES_UNFLUSHED, unflushedBytes);
+        }
+    }
+
+    void queueReady(NioConnection c) {
+        if (!c.queuedReady) {
+            c.queuedReady = true;
+            ready.addLast(c);
+        }
+    }
+
+    private void onSelected(SelectionKey key) {
+        NioConnection c = (NioConnection) key.attachment();
+        try {
+            int ops = key.readyOps();
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                c.onWritable();
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && key.isValid()) {
+                c.onReadable();
+            }
+        } catch (CancelledKeyException e) {
+            c.closeNow(CloseReason.IO_ERROR);
+        } catch (RuntimeException e) {
+            LOG.warn("[{}] unexpected failure, closing", c, e);
+            c.closeNow(CloseReason.IO_ERROR);
+        }
+    }
+
+    /** Serves each connection that had lines left over, once per turn, in arrival order. */
+    void processReady() {
+        for (int n = ready.size(); n > 0; n--) {
+            NioConnection c = ready.pollFirst();
+            if (!c.isClosed()) {
+                c.onReady();
+            } else {
+                c.queuedReady = false;
+            }
+        }
+    }
+
+    /** The harness: whether tasks, due timers or left-over lines wait. */
+    boolean hasLocalWork() {
+        LoopTimer t = timers.peek();
+        return !inbox.isEmpty() || !ready.isEmpty() || (t != null && t.deadlineNanos - System.nanoTime() <= 0);
+    }
+
+    /** The harness: one turn without select. */
+    void runLocalWork() {
+        runInbox();
+        processReady();
+        runTimers();
+    }
+
+    private void runInbox() {
+        Runnable task;
+        while ((task = inbox.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: task failed", index, e);
+            }
+        }
+    }
+
+    void runTimers() {
+        long now = System.nanoTime();
+        LoopTimer t;
+        while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
+            timers.poll();
+            if (!t.isCancelled()) {
+                try {
+                    t.task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("worker {}: timer failed", index, e);
+                }
+            }
+        }
+    }
+
+    private void startDrain() {
+        draining = true;
+        for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+            c.beginDrain();
+        }
+    }
+
+    /** True when the drain is over: nothing left, or the deadline passed (the rest is force-closed). */
+    private boolean drainStep() throws Exception {
+        boolean ringEmpty = ring.getCursor() == poller.getSequence().get();
+        if (connectionCount == 0 && ringEmpty) {
+            return true;
+        }
+        if (System.nanoTime() - drainDeadlineNanos >= 0) {
+            poller.poll(onChannel);
+            for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+                c.closeNow(CloseReason.DRAIN_TIMEOUT);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    int connectionCount() {
+        return connectionCount;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to do for a channel we could not register
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerLoop[" + index + ", connections=" + connectionCount + ", ready=" + ready.size() + "]";
+    }
+}
