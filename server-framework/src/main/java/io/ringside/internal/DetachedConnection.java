@@ -5,10 +5,7 @@ import io.ringside.Connection;
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection with no socket, driven by the calling thread through the real framing, buffering and
@@ -22,11 +19,7 @@ public final class DetachedConnection {
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
     public DetachedConnection(ServerConfig config, LineHandler handler) {
-        try {
-            loop = new WorkerLoop(0, config, () -> handler, new AtomicLong());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        loop = WorkerLoop.detached(config, () -> handler);
         loop.bindToCurrentThread();
         connection = loop.adoptDetached(handler);
         collect();

@@ -78,6 +78,15 @@ public final class WorkerLoop implements Runnable {
     private boolean draining;
 
     public WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds) throws IOException {
+        this(index, config, factory, connectionIds, Selector.open());
+    }
+
+    /** A loop without a selector, never started: the socket-less harness drives it by hand. */
+    static WorkerLoop detached(ServerConfig config, HandlerFactory factory) {
+        return new WorkerLoop(0, config, factory, new AtomicLong(), null);
+    }
+
+    private WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds, Selector selector) {
         this.index = index;
         this.config = config;
         this.factory = factory;
@@ -89,7 +98,7 @@ public final class WorkerLoop implements Runnable {
         this.lowWatermark = config.outputLowWatermark();
         this.highWatermark = config.outputHighWatermark();
         this.hardCap = config.outputHardCap();
-        this.selector = Selector.open();
+        this.selector = selector;
         this.ring = RingBuffer.createSingleProducer(ChannelEvent::new, config.ringSize());
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());

@@ -1,0 +1,140 @@
+package io.ringside;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The server on loopback sockets: many connections, mid-line closes, the drain on stop. */
+@Timeout(120)
+class ServerSocketTest {
+    private RingsideServer server;
+
+    private InetSocketAddress start(HandlerFactory factory, String... settings) throws Exception {
+        ServerConfig.Builder b = ServerConfig.builder().set(Setting.PORT, "0").set(Setting.WORKERS, "2");
+        for (int i = 0; i < settings.length; i += 2) {
+            b.set(Setting.valueOf(settings[i]), settings[i + 1]);
+        }
+        server = new RingsideServer(b.build(), factory).start();
+        return server.localAddress();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void thousandConcurrentConnectionsPipeliningGetEveryByteBackInOrder() throws Exception {
+        InetSocketAddress address = start(UpperCaseHandler::new);
+        long verified = PipelinedClients.exchange(address, 1000, 40, 32, l -> l.toUpperCase(java.util.Locale.ROOT), 60_000);
+        assertEquals(1000L * 40 * 32, verified);
+        await(() -> server.stats().openConnections() == 0, "every connection closed");
+        ServerStats stats = server.stats();
+        assertEquals(1000, stats.get(Metric.ACCEPTED));
+        assertEquals(40_000, stats.get(Metric.LINES_IN));
+        assertEquals(1000L * 40 * 32, stats.get(Metric.BYTES_OUT));
+        assertEquals(1000, stats.closed(CloseReason.PEER_CLOSED));
+        assertTrue(stats.workers().stream().allMatch(w -> w.get(Metric.OPENED) > 0), "both workers served: " + stats);
+    }
+
+    @Test
+    void aClientThatClosesMidLineLeavesNothingBehind() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        InetSocketAddress address = start(() -> new RecordingHandler(true) {
+            @Override
+            protected void onClose(Connection c, CloseReason reason) {
+                seen.add(String.join("|", lines) + " " + reason);
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+                s.getOutputStream().write("whole line\npartial li".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                byte[] reply = s.getInputStream().readNBytes(11);
+                assertEquals("whole line\n", new String(reply, StandardCharsets.US_ASCII));
+            }
+        }
+        await(() -> seen.size() == 20, "20 closes");
+        assertTrue(seen.stream().allMatch(s -> s.equals("whole line PEER_CLOSED")), seen.toString());
+        await(() -> server.stats().openConnections() == 0, "no connection left open");
+    }
+
+    @Test
+    void stopDrainsLinesAlreadySentAndClosesTheListener() throws Exception {
+        InetSocketAddress address = start(UpperCaseHandler::new);
+        int conns = 50;
+        int lines = 200;
+        List<Socket> sockets = new ArrayList<>();
+        StringBuilder expected = new StringBuilder();
+        for (int s = 0; s < lines; s++) {
+            expected.append(PipelinedClients.line(0, s, 32).toUpperCase(java.util.Locale.ROOT));
+        }
+        for (int i = 0; i < conns; i++) {
+            Socket s = new Socket(address.getAddress(), address.getPort());
+            sockets.add(s);
+        }
+        await(() -> server.stats().openConnections() == conns, "connections registered");
+        for (Socket s : sockets) {
+            StringBuilder out = new StringBuilder();
+            for (int l = 0; l < lines; l++) {
+                out.append(PipelinedClients.line(0, l, 32));
+            }
+            OutputStream os = s.getOutputStream();
+            os.write(out.toString().getBytes(StandardCharsets.US_ASCII));
+            os.flush();
+        }
+        assertTrue(server.stop(), "clean drain");
+        for (Socket s : sockets) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            byte[] all = in.readAllBytes(); // the server closes after the drain: EOF ends this
+            assertEquals(expected.toString(), new String(all, StandardCharsets.US_ASCII));
+            s.close();
+        }
+        assertEquals(conns, server.stats().closed(CloseReason.SERVER_STOP));
+        assertEquals((long) conns * lines, server.stats().get(Metric.LINES_IN));
+        try (Socket refused = new Socket()) {
+            refused.connect(address, 1000);
+            throw new AssertionError("the listener should be closed after stop");
+        } catch (java.net.ConnectException expectedRefusal) {
+            // the port no longer accepts
+        }
+    }
+
+    /** Replies each line upper-cased (ASCII). */
+    static final class UpperCaseHandler extends LineHandler {
+        @Override
+        protected void onLine(Connection c, ByteSpan line) {
+            byte[] b = line.toByteArray();
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] >= 'a' && b[i] <= 'z') {
+                    b[i] -= 32;
+                }
+            }
+            c.write(b).writeEndOfLine();
+        }
+    }
+}
