@@ -114,6 +114,7 @@ public final class RingsideMain {
 
     private static CommandSpec serviceSpec(Service service) {
         CommandSpec spec = CommandSpec.create().name(service.command()).mixinStandardHelpOptions(true);
+        spec.usageMessage().width(110);
         spec.usageMessage().description(service.description,
                 "Settings come from the defaults, then --config FILE, then RINGSIDE_* environment variables,"
                         + " then these options. Sizes take k/m suffixes; durations ms/s/m.");

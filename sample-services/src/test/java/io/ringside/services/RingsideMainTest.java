@@ -1,0 +1,85 @@
+package io.ringside.services;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringside.ServerConfig;
+import io.ringside.Setting;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The daemon's command line, without starting a daemon (except where a bind must fail). */
+class RingsideMainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return RingsideMain.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String errText() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEverySetting() {
+        assertEquals(0, run("rot13", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (Setting s : Setting.values()) {
+            assertTrue(help.contains("--" + s.key()), "help lacks --" + s.key() + ":\n" + help);
+        }
+        assertTrue(help.replaceAll("\\s+", " ").contains("Default: 40713"), help);
+    }
+
+    @Test
+    void badOptionsGiveOneLineAndExitTwo() {
+        assertEquals(2, run("rot13", "--port", "banana"));
+        assertEquals("ringside: invalid port 'banana': not a number\n", errText());
+        err.reset();
+        assertEquals(2, run("rot13", "--no-such-option"));
+        assertEquals(1, errText().lines().count(), errText());
+        assertTrue(errText().startsWith("ringside: Unknown option: '--no-such-option'"), errText());
+        err.reset();
+        assertEquals(2, run());
+        assertEquals("ringside: missing service: one of echo, rot13 (see --help)\n", errText());
+        err.reset();
+        assertEquals(2, run("echo", "--config", "/nonexistent/ringside.properties"));
+        assertEquals("ringside: config file not found: /nonexistent/ringside.properties\n", errText());
+    }
+
+    @Test
+    void anUnusablePortIsOneLineAndExitOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("echo", "--port", Integer.toString(taken.getLocalPort())));
+            String e = errText();
+            assertEquals(1, e.lines().count(), e);
+            assertTrue(e.startsWith("ringside: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), e);
+            assertFalse(e.contains("Exception"), e);
+        }
+    }
+
+    @Test
+    void settingsLayerDefaultsFileEnvironmentOptions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("r.properties");
+        Files.writeString(file, "max-line-bytes=1k\nworkers=3\nport=5000\n");
+        CommandLine cli = new CommandLine(RingsideMain.commandSpec());
+        CommandLine.ParseResult sub = cli.parseArgs("echo", "--config", file.toString(), "--workers", "4").subcommand();
+        ServerConfig c = RingsideMain.configure(Service.ECHO, sub, Map.of("RINGSIDE_PORT", "6000"));
+        assertEquals(1024, c.maxLineBytes());
+        assertEquals(4, c.workers());
+        assertEquals(6000, c.port());
+        sub = cli.parseArgs("echo").subcommand();
+        assertEquals(40712, RingsideMain.configure(Service.ECHO, sub, Map.of()).port());
+        assertEquals("127.0.0.1", RingsideMain.configure(Service.ECHO, sub, Map.of()).host());
+    }
+}
