@@ -35,12 +35,7 @@ public final class NioConnection implements Connection {
     private SelectionKey key;
     private int interestOps;
 
-    private ByteBuffer in;
-    /** First byte of the current line (or block chunk) in {@link #in}. */
-    private int inStart;
-    /** Where the scan for the end of line resumes: bytes in [inStart, inScan) hold no terminator. */
-    private int inScan;
-    private long blockRemaining;
+    private final InputBuffer input;
 
     private boolean userPaused;
     private boolean backpressured;
@@ -63,6 +58,7 @@ public final class NioConnection implements Connection {
         this.handler = handler;
         this.framer = loop.framer;
         this.output = new OutputQueue(loop.writePool);
+        this.input = new InputBuffer(loop.readPool, loop.framer);
     }
 
     void registered(SelectionKey key) {
@@ -86,12 +82,9 @@ public final class NioConnection implements Connection {
     void onReadable() {
         assert loop.inLoop();
         while (!closed && wantsRead()) {
-            if (in == null) {
-                in = loop.readPool.acquire();
-            }
             int n;
             try {
-                n = channel.read(in);
+                n = channel.read(input.forRead());
             } catch (IOException e) {
                 loop.log.debug(this, "read failed", e);
                 closeNow(CloseReason.IO_ERROR);
@@ -122,13 +115,7 @@ public final class NioConnection implements Connection {
         if (closed || !wantsRead()) {
             return 0;
         }
-        if (in == null) {
-            in = loop.readPool.acquire();
-        }
-        int n = Math.min(src.remaining(), in.remaining());
-        in.put(in.position(), src, src.position(), n);
-        in.position(in.position() + n);
-        src.position(src.position() + n);
+        int n = input.copyFrom(src);
         loop.counters.add(Metric.BYTES_IN, n);
         processInput();
         afterBatch();
@@ -156,96 +143,46 @@ public final class NioConnection implements Connection {
 
     private void processInput() {
         int budget = loop.linesPerWakeup;
-        while (!closed && !closing && !userPaused && !backpressured && in != null && inStart < in.position()) {
-            int end = in.position();
-            if (blockRemaining > 0) {
-                deliverBlockChunk(end);
+        InputSpan span = loop.span;
+        while (!closed && !closing && !userPaused && !backpressured && input.hasBytes()) {
+            if (input.inBlock()) {
+                boolean last = input.nextBlockChunk(span);
+                dispatch(span, last);
                 continue;
             }
             if (budget == 0) {
                 loop.queueReady(this);
                 return;
             }
-            int eol = framer.findEnd(in, inStart, inScan, end);
-            if (eol < 0) {
-                inScan = end;
-                if (framer.provesTooLong(in, inStart, end)) {
-                    lineTooLong();
-                }
+            int length = input.nextLine(span);
+            if (length == InputBuffer.NO_LINE) {
                 break;
-            }
-            int contentEnd = framer.contentEnd(in, inStart, eol);
-            if (contentEnd - inStart > framer.maxLineBytes()) {
+            } else if (length == InputBuffer.TOO_LONG) {
                 lineTooLong();
                 break;
             }
-            InputSpan span = loop.span;
-            span.set(in, inStart, contentEnd - inStart);
-            inStart = eol + 1;
-            inScan = inStart;
             budget--;
             loop.counters.increment(Metric.LINES_IN);
-            try {
-                HOOKS.line(handler, this, span);
-            } catch (RuntimeException | Error e) {
-                handlerFailed(e);
-            } finally {
-                span.clear();
-            }
+            dispatch(span, null);
         }
-        compactInput();
+        if (!closed) {
+            input.compact();
+        }
     }
 
-    private void deliverBlockChunk(int end) {
-        int n = (int) Math.min(blockRemaining, end - inStart);
-        InputSpan span = loop.span;
-        span.set(in, inStart, n);
-        inStart += n;
-        inScan = inStart;
-        blockRemaining -= n;
+    /** Calls onLine (lastChunk null) or onBlock with the span; a throwing handler closes its connection. */
+    private void dispatch(InputSpan span, Boolean lastChunk) {
         try {
-            HOOKS.block(handler, this, span, blockRemaining == 0);
+            if (lastChunk == null) {
+                HOOKS.line(handler, this, span);
+            } else {
+                HOOKS.block(handler, this, span, lastChunk);
+            }
         } catch (RuntimeException | Error e) {
             handlerFailed(e);
         } finally {
             span.clear();
         }
-    }
-
-    /** Gives the buffer back when empty; otherwise moves the partial line to the front, growing if full. */
-    private void compactInput() {
-        if (in == null || closed) {
-            return;
-        }
-        int end = in.position();
-        if (inStart == end) {
-            loop.readPool.release(in);
-            in = null;
-            inStart = 0;
-            inScan = 0;
-            return;
-        }
-        if (queuedReady || end < in.capacity()) {
-            return;
-        }
-        if (inStart > 0) {
-            in.limit(end).position(inStart);
-            in.compact();
-            inScan -= inStart;
-            inStart = 0;
-        } else {
-            grow();
-        }
-    }
-
-    /** A partial line fills the whole buffer but may still be legal: move it to a larger one (not pooled). */
-    private void grow() {
-        int size = (int) Math.min((long) in.capacity() * 2, framer.maxFrameBytes());
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        in.flip();
-        bigger.put(in);
-        loop.readPool.release(in);
-        in = bigger;
     }
 
     private void lineTooLong() {
@@ -276,23 +213,13 @@ public final class NioConnection implements Connection {
     }
 
     private void discardInput() {
-        if (in != null) {
-            loop.readPool.release(in);
-            in = null;
-            inStart = 0;
-            inScan = 0;
-        }
+        input.release();
         inputDone = true;
-    }
-
-    /** Whether bytes remain that were not scanned yet (they may hold complete lines). */
-    private boolean hasUnscannedInput() {
-        return in != null && (inScan < in.position() || (blockRemaining > 0 && inStart < in.position()));
     }
 
     /** End of a read batch: close after the peer's end of stream, flush, update interest. */
     private void afterBatch() {
-        if (!closed && inputDone && !closing && !queuedReady && !hasUnscannedInput()) {
+        if (!closed && inputDone && !closing && !queuedReady && !input.hasUnscanned()) {
             closeAfterFlush(closeReason != null ? closeReason : CloseReason.SERVER_STOP);
         }
         flush();
@@ -321,7 +248,7 @@ public final class NioConnection implements Connection {
         long pending = output.pending();
         if (backpressured && pending <= loop.lowWatermark) {
             backpressured = false;
-            if (hasUnscannedInput()) {
+            if (input.hasUnscanned()) {
                 loop.queueReady(this);
             }
         }
@@ -375,10 +302,7 @@ public final class NioConnection implements Connection {
                 loop.log.debug(this, "close failed", e);
             }
         }
-        if (in != null) {
-            loop.readPool.release(in);
-            in = null;
-        }
+        input.release();
         long lost = output.discard();
         loop.connectionClosed(this, reason, lost);
         try {
@@ -513,7 +437,7 @@ public final class NioConnection implements Connection {
         if (length < 0) {
             throw new IllegalArgumentException("negative block length " + length);
         }
-        blockRemaining += length;
+        input.addBlock(length);
     }
 
     @Override
@@ -528,7 +452,7 @@ public final class NioConnection implements Connection {
         assert loop.inLoop();
         if (userPaused) {
             userPaused = false;
-            if (hasUnscannedInput()) {
+            if (input.hasUnscanned()) {
                 loop.queueReady(this);
             }
             updateInterest();
