@@ -27,10 +27,18 @@ final class Daemon {
         this.server = server;
     }
 
-    /** Blocks until a stop signal, then drains; returns whether every connection drained cleanly. */
-    boolean runUntilSignalled() throws InterruptedException {
+    /**
+     * Takes over SIGTERM and SIGINT. Called before the server starts, so that once it logs
+     * {@code listening on} a signal always drains it (a signal during start drains right after).
+     */
+    Daemon installSignalHandlers() {
         Signal.handle(new Signal("TERM"), this::onSignal);
         Signal.handle(new Signal("INT"), this::onSignal);
+        return this;
+    }
+
+    /** Blocks until a stop signal, then drains; returns whether every connection drained cleanly. */
+    boolean runUntilSignalled() throws InterruptedException {
         signalled.await();
         return server.stop();
     }

@@ -86,6 +86,7 @@ public final class RingsideMain {
 
     private static int serve(Service service, ServerConfig config, PrintStream err) {
         RingsideServer server = new RingsideServer(config, service.factory);
+        Daemon daemon = new Daemon(server).installSignalHandlers();
         try {
             server.start();
         } catch (IOException | UnresolvedAddressException | SecurityException e) {
@@ -94,7 +95,7 @@ public final class RingsideMain {
             return EXIT_FAILURE;
         }
         try {
-            new Daemon(server).runUntilSignalled();
+            daemon.runUntilSignalled();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.stop();
