@@ -16,10 +16,10 @@ public enum CloseReason {
     OUTPUT_OVERFLOW,
     /** No complete line arrived within the idle timeout. */
     IDLE_TIMEOUT,
+    /** A started line was not finished within the line timeout (a slowloris-style sender). */
+    LINE_TIMEOUT,
     /** The server stopped and this connection drained cleanly. */
     SERVER_STOP,
     /** The server stopped and this connection's output could not be flushed before the drain deadline. */
-    DRAIN_TIMEOUT,
-    /** Refused at admission (connection limit, hand-off ring full). */
-    REFUSED
+    DRAIN_TIMEOUT
 }

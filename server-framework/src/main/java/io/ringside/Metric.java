@@ -19,5 +19,9 @@ public enum Metric {
     /** Queued output bytes discarded because a connection closed before they were flushed. */
     BYTES_UNFLUSHED,
     /** Exceptions thrown by handler hooks. */
-    HANDLER_ERRORS
+    HANDLER_ERRORS,
+    /** accept() failures (out of descriptors: EMFILE/ENFILE), each followed by a pause in accepting. */
+    ACCEPT_FAILURES,
+    /** Worker loop turns that took longer than the loop-lag warning (a handler that blocks). */
+    LOOP_LAG_WARNINGS
 }

@@ -2,6 +2,7 @@ package io.ringside;
 
 import com.google.common.base.Preconditions;
 import io.ringside.internal.AcceptorLoop;
+import io.ringside.internal.Admission;
 import io.ringside.internal.WorkerLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,12 +59,13 @@ public final class RingsideServer implements AutoCloseable {
             }
             server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
             localAddress = (InetSocketAddress) server.getLocalAddress();
+            Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
             WorkerLoop[] loops = new WorkerLoop[config.workers()];
             for (int i = 0; i < loops.length; i++) {
-                loops[i] = new WorkerLoop(i, config, factory, connectionIds);
+                loops[i] = new WorkerLoop(i, config, factory, connectionIds, admission);
                 workers.add(loops[i]);
             }
-            acceptor = new AcceptorLoop(server, loops);
+            acceptor = new AcceptorLoop(server, loops, admission, config.endOfLine().replyTerminator());
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;

@@ -119,6 +119,29 @@ public final class ServerConfig {
         return Duration.ofMillis(longValue(Setting.DRAIN_TIMEOUT));
     }
 
+    /** Zero when connections may idle forever. */
+    public Duration idleTimeout() {
+        return Duration.ofMillis(longValue(Setting.IDLE_TIMEOUT));
+    }
+
+    /** Zero when a started line may take forever. */
+    public Duration lineTimeout() {
+        return Duration.ofMillis(longValue(Setting.LINE_TIMEOUT));
+    }
+
+    public int maxConnections() {
+        return intValue(Setting.MAX_CONNECTIONS);
+    }
+
+    /** Zero when there is no per-address limit. */
+    public int maxConnectionsPerAddress() {
+        return intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    public Duration loopLagWarning() {
+        return Duration.ofMillis(longValue(Setting.LOOP_LAG_WARNING));
+    }
+
     public boolean tcpNoDelay() {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }

@@ -27,6 +27,11 @@ public enum Setting {
     LINES_PER_WAKEUP(Kind.INT, "64", 1, 1 << 20, "Lines one connection may process per loop turn, so one client cannot starve its worker."),
     RING_SIZE(Kind.INT, "1024", 2, 1 << 20, "Slots of each worker's hand-off ring (a power of two)."),
     DRAIN_TIMEOUT(Kind.MILLIS, "10s", 0, 3_600_000, "On stop: how long to finish received lines and flush replies."),
+    IDLE_TIMEOUT(Kind.MILLIS, "5m", 0, 86_400_000, "Close a connection that completes no line for this long (0: never)."),
+    LINE_TIMEOUT(Kind.MILLIS, "30s", 0, 86_400_000, "Close a connection whose started line is not finished within this (slowloris; 0: never)."),
+    MAX_CONNECTIONS(Kind.INT, "16000", 1, 10_000_000, "Open connections at most; more are refused with an error line."),
+    MAX_CONNECTIONS_PER_ADDRESS(Kind.INT, "0", 0, 10_000_000, "Open connections per client IP at most (0: no per-address limit)."),
+    LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
     TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
 
     /** The value types a setting can have. */

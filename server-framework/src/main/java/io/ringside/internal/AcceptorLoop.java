@@ -2,47 +2,69 @@ package io.ringside.internal;
 
 import io.ringside.Metric;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The acceptor loop: the one thread that owns the listening socket. It accepts until nothing is
- * pending, hands each channel to a worker round-robin over that worker's ring, and wakes each worker
- * it fed once per batch, only if that worker is asleep.
+ * pending, admits or refuses each connection ({@link Admission}), hands it to a worker round-robin over
+ * that worker's ring, and wakes each worker it fed once per batch, only if that worker is asleep.
  *
- * <p>Ring-full policy: a channel whose worker's ring is full goes to the next worker; when every ring
- * is full it is closed at once and counted as {@link Metric#REFUSED} (the acceptor never blocks).
+ * <p>Ring-full policy: a channel whose worker's ring is full goes to the next worker; when every ring is
+ * full it is closed at once and counted as {@link Metric#REFUSED} (the acceptor never blocks).
  *
- * <p>Threading: acceptor only, except {@link #stop()} and {@link #counters} snapshots.
+ * <p>Out of descriptors (EMFILE/ENFILE): memcached's answer, not libuv's spare descriptor. The acceptor
+ * stops listening for accepts (the kernel keeps queueing clients in the backlog; none is refused) and
+ * retries after a short back-off, or at once when a worker closes a connection. It neither spins nor
+ * floods the log; connections already open are not affected.
+ *
+ * <p>Threading: acceptor only, except {@link #stop()} and counter snapshots.
  */
 public final class AcceptorLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptorLoop.class);
+    /** First pause after a failed accept; doubles while accepts keep failing. */
+    private static final long MIN_PAUSE_MILLIS = 5;
+    /** Longest pause: how late at most accepting resumes when no connection closes meanwhile. */
+    private static final long MAX_PAUSE_MILLIS = 100;
 
     private final ServerSocketChannel server;
     private final Selector selector;
+    private final SelectionKey acceptKey;
     private final WorkerLoop[] workers;
     private final boolean[] fed;
+    private final Admission admission;
+    private final byte[] replyTerminator;
     private final Counters counters = new Counters();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch();
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
-    private final java.util.function.Consumer<SelectionKey> onAcceptable = key -> acceptBatch();
     private int next;
+    private boolean paused;
+    private long pauseMillis;
+    private long pausedUntilNanos;
 
-    public AcceptorLoop(ServerSocketChannel server, WorkerLoop[] workers) throws IOException {
+    public AcceptorLoop(ServerSocketChannel server, WorkerLoop[] workers, Admission admission, byte[] replyTerminator) throws IOException {
         this.server = server;
         this.workers = workers;
         this.fed = new boolean[workers.length];
+        this.admission = admission;
+        this.replyTerminator = replyTerminator.clone();
         this.selector = Selector.open();
         server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
+        this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        admission.acceptorSelector(selector);
     }
 
     public void start() {
@@ -53,7 +75,13 @@ public final class AcceptorLoop implements Runnable {
     public void run() {
         try {
             while (!stopping) {
-                selector.select(onAcceptable, 0);
+                if (paused) {
+                    // returns at the end of the pause, or early when a worker frees a descriptor
+                    selector.select(onAcceptable, Math.max(1, (pausedUntilNanos - System.nanoTime()) / 1_000_000));
+                    resumeAccepting();
+                } else {
+                    selector.select(onAcceptable, 0);
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("acceptor stopped by an unexpected error", e);
@@ -75,14 +103,15 @@ public final class AcceptorLoop implements Runnable {
             try {
                 ch = server.accept();
             } catch (IOException e) {
-                log.warnRateLimited("acceptor", "accept failed: " + e.getMessage());
+                pauseAccepting(e);
                 break;
             }
             if (ch == null) {
                 break;
             }
+            pauseMillis = 0;
             counters.increment(Metric.ACCEPTED);
-            handOff(ch);
+            admit(ch);
         }
         for (int i = 0; i < workers.length; i++) {
             if (fed[i]) {
@@ -92,22 +121,69 @@ public final class AcceptorLoop implements Runnable {
         }
     }
 
-    private void handOff(SocketChannel ch) {
+    private void admit(SocketChannel ch) {
+        InetSocketAddress remote = null;
+        if (admission.tracksAddresses()) {
+            try {
+                remote = (InetSocketAddress) ch.getRemoteAddress();
+            } catch (IOException e) {
+                remote = null;
+            }
+        }
+        String refusal = admission.tryAdmit(remote);
+        if (refusal != null) {
+            refuse(ch, refusal);
+            return;
+        }
+        if (!handOff(ch, remote)) {
+            admission.release(remote);
+            refuse(ch, "server busy");
+        }
+    }
+
+    private boolean handOff(SocketChannel ch, InetSocketAddress remote) {
         for (int tries = 0; tries < workers.length; tries++) {
             int w = next;
             next = w + 1 == workers.length ? 0 : w + 1;
-            if (workers[w].offer(ch)) {
+            if (workers[w].offer(ch, remote)) {
                 fed[w] = true;
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Sends one error line (best effort, never blocks) and closes; counted exactly once. */
+    private void refuse(SocketChannel ch, String why) {
         counters.increment(Metric.REFUSED);
-        log.warnRateLimited("acceptor", "every worker's hand-off ring is full, refusing a connection");
-        try {
-            ch.close();
+        log.warnRateLimited("acceptor", "refused a connection: " + why);
+        try (ch) {
+            ch.configureBlocking(false);
+            byte[] text = ("ERROR " + why).getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer reply = ByteBuffer.allocate(text.length + replyTerminator.length).put(text).put(replyTerminator).flip();
+            ch.write(reply);
         } catch (IOException ignored) {
-            // refused anyway
+            // the client is refused either way
         }
+    }
+
+    private void pauseAccepting(IOException e) {
+        counters.increment(Metric.ACCEPT_FAILURES);
+        pauseMillis = pauseMillis == 0 ? MIN_PAUSE_MILLIS : Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
+        pausedUntilNanos = System.nanoTime() + pauseMillis * 1_000_000;
+        acceptKey.interestOps(0);
+        paused = true;
+        admission.acceptPaused(true);
+        log.warnRateLimited("acceptor", "accept failed (" + e.getMessage() + "): pausing accepts for " + pauseMillis
+                + " ms; open connections are still served");
+    }
+
+    /** After the pause, or as soon as a worker freed a descriptor: listen for accepts again. */
+    private void resumeAccepting() {
+        paused = false;
+        admission.acceptPaused(false);
+        acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        // pauseMillis stays until an accept succeeds, so repeated failures keep backing off
     }
 
     /** Stops accepting and closes the listening socket; returns once the acceptor thread has ended. */

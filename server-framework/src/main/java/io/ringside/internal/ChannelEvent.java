@@ -10,4 +10,6 @@ import java.nio.channels.SocketChannel;
  */
 final class ChannelEvent {
     SocketChannel channel;
+    /** The peer's address when admission looked it up, else null (looked up lazily). */
+    java.net.InetSocketAddress remote;
 }

@@ -49,7 +49,7 @@ public final class ConnectionLog {
 
     public void debug(Object conn, String message, Throwable error) {
         if (logger.isDebugEnabled()) {
-            logger.debug("[{}] {}: {}", conn, message, error.toString());
+            logger.debug("[{}] {}{}", conn, message, error == null ? "" : ": " + error);
         }
     }
 }

@@ -58,6 +58,11 @@ final class InputBuffer {
         return buf != null && (scan < buf.position() || (blockRemaining > 0 && start < buf.position()));
     }
 
+    /** Whether the bytes held are the start of a line whose end has not arrived (all scanned). */
+    boolean holdsPartialLine() {
+        return buf != null && start < buf.position() && scan == buf.position() && blockRemaining == 0;
+    }
+
     boolean inBlock() {
         return blockRemaining > 0;
     }

@@ -32,6 +32,12 @@ public final class NioConnection implements Connection {
     private final LineFramer framer;
     private final OutputQueue output;
     private InetSocketAddress remote;
+    /** The address admission counted this connection under (null when it did not track addresses). */
+    private final InetSocketAddress admittedRemote;
+    /** Loop time of the last complete line (or of the open): the idle timeout's start. */
+    private long lastLineNanos;
+    /** Loop time when the pending partial line started, 0 when none: the line timeout's start. */
+    private long partialSinceNanos;
     private SelectionKey key;
     private int interestOps;
 
@@ -51,8 +57,11 @@ public final class NioConnection implements Connection {
     /** Index in the loop's connection table (swap-remove). */
     int slot = -1;
 
-    NioConnection(long id, WorkerLoop loop, SocketChannel channel, LineHandler handler) {
+    NioConnection(long id, WorkerLoop loop, SocketChannel channel, LineHandler handler, InetSocketAddress remote, long nowNanos) {
         this.id = id;
+        this.remote = remote;
+        this.admittedRemote = remote;
+        this.lastLineNanos = nowNanos;
         this.loop = loop;
         this.channel = channel;
         this.handler = handler;
@@ -143,6 +152,7 @@ public final class NioConnection implements Connection {
 
     private void processInput() {
         int budget = loop.linesPerWakeup;
+        int lines = 0;
         InputSpan span = loop.span;
         while (!closed && !closing && !userPaused && !backpressured && input.hasBytes()) {
             if (input.inBlock()) {
@@ -152,6 +162,7 @@ public final class NioConnection implements Connection {
             }
             if (budget == 0) {
                 loop.queueReady(this);
+                afterLines(lines);
                 return;
             }
             int length = input.nextLine(span);
@@ -162,12 +173,50 @@ public final class NioConnection implements Connection {
                 break;
             }
             budget--;
-            loop.counters.increment(Metric.LINES_IN);
+            lines++;
             dispatch(span, null);
         }
+        afterLines(lines);
         if (!closed) {
             input.compact();
         }
+    }
+
+    /** Counts the batch's lines and restarts the idle and line timeouts as they say. */
+    private void afterLines(int lines) {
+        long now = loop.turnNanos;
+        if (lines > 0) {
+            loop.counters.add(Metric.LINES_IN, lines);
+            lastLineNanos = now;
+            partialSinceNanos = 0;
+        }
+        if (!input.holdsPartialLine()) {
+            partialSinceNanos = 0;
+        } else if (partialSinceNanos == 0) {
+            partialSinceNanos = now;
+        }
+    }
+
+    /** The loop's periodic sweep: closes the connection past its idle or line timeout. */
+    void checkTimeouts(long now, long idleTimeoutNanos, long lineTimeoutNanos) {
+        if (closed) {
+            return;
+        }
+        if (lineTimeoutNanos > 0 && partialSinceNanos != 0 && now - partialSinceNanos > lineTimeoutNanos) {
+            loop.log.warnRateLimited(this, "line not finished within " + lineTimeoutNanos / 1_000_000 + " ms, closing");
+            closeNow(CloseReason.LINE_TIMEOUT);
+        } else if (idleTimeoutNanos > 0 && now - lastLineNanos > idleTimeoutNanos) {
+            loop.log.debug(this, "idle timeout, closing", null);
+            closeNow(CloseReason.IDLE_TIMEOUT);
+        }
+    }
+
+    boolean admitted() {
+        return channel != null;
+    }
+
+    InetSocketAddress admittedAddress() {
+        return admittedRemote;
     }
 
     /** Calls onLine (lastChunk null) or onBlock with the span; a throwing handler closes its connection. */

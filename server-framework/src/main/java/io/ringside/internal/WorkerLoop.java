@@ -9,6 +9,7 @@ import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ServerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
+    /** How often idle and line timeouts are checked: their precision. */
+    private static final long SWEEP_INTERVAL_NANOS = 250_000_000L;
 
     final int index;
     final LineFramer framer;
@@ -54,6 +57,13 @@ public final class WorkerLoop implements Runnable {
 
     private final ServerConfig config;
     private final HandlerFactory factory;
+    private final Admission admission;
+    private final long idleTimeoutNanos;
+    private final long lineTimeoutNanos;
+    private final long lagWarningNanos;
+    /** System.nanoTime() read once per turn, after select: the clock of timeouts (no read per line). */
+    long turnNanos = System.nanoTime();
+    private long nextSweepNanos;
     private final AtomicLong connectionIds;
     private final Selector selector;
     private final RingBuffer<ChannelEvent> ring;
@@ -77,17 +87,23 @@ public final class WorkerLoop implements Runnable {
     private volatile long drainDeadlineNanos;
     private boolean draining;
 
-    public WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds) throws IOException {
-        this(index, config, factory, connectionIds, Selector.open());
+    public WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds, Admission admission)
+            throws IOException {
+        this(index, config, factory, connectionIds, admission, Selector.open());
     }
 
     /** A loop without a selector, never started: the socket-less harness drives it by hand. */
     static WorkerLoop detached(ServerConfig config, HandlerFactory factory) {
-        return new WorkerLoop(0, config, factory, new AtomicLong(), null);
+        return new WorkerLoop(0, config, factory, new AtomicLong(), new Admission(Integer.MAX_VALUE, 0), null);
     }
 
-    private WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds, Selector selector) {
+    private WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds, Admission admission,
+                       Selector selector) {
         this.index = index;
+        this.admission = admission;
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.lineTimeoutNanos = config.lineTimeout().toNanos();
+        this.lagWarningNanos = config.loopLagWarning().toNanos();
         this.config = config;
         this.factory = factory;
         this.connectionIds = connectionIds;
@@ -126,14 +142,16 @@ public final class WorkerLoop implements Runnable {
      * Acceptor only: publishes an accepted channel on this worker's ring. Returns false when the ring
      * is full (the caller tries another worker). Does not wake the worker; see {@link #wakeUp()}.
      */
-    public boolean offer(SocketChannel channel) {
+    public boolean offer(SocketChannel channel, InetSocketAddress remote) {
         long seq;
         try {
             seq = ring.tryNext();
         } catch (InsufficientCapacityException full) {
             return false;
         }
-        ring.get(seq).channel = channel;
+        ChannelEvent event = ring.get(seq);
+        event.channel = channel;
+        event.remote = remote;
         ring.publish(seq);
         return true;
     }
@@ -223,9 +241,31 @@ public final class WorkerLoop implements Runnable {
             }
             wakeupNeeded.set(false);
         }
+        long awake = System.nanoTime();
+        turnNanos = awake;
         processReady();
         runTimers();
+        sweepTimeouts();
+        long busy = System.nanoTime() - awake;
+        if (busy > lagWarningNanos) {
+            counters.increment(Metric.LOOP_LAG_WARNINGS);
+            log.warnRateLimited("worker-" + index, "one loop turn took " + busy / 1_000_000
+                    + " ms: a handler is blocking its worker (every connection of this worker waited)");
+        }
         return true;
+    }
+
+    /** Once per sweep interval: close connections past the idle or the line timeout. */
+    private void sweepTimeouts() {
+        if ((idleTimeoutNanos == 0 && lineTimeoutNanos == 0) || turnNanos - nextSweepNanos < 0) {
+            return;
+        }
+        nextSweepNanos = turnNanos + SWEEP_INTERVAL_NANOS;
+        for (int i = connectionCount - 1; i >= 0; i--) {
+            if (i < connectionCount) {
+                connections[i].checkTimeouts(turnNanos, idleTimeoutNanos, lineTimeoutNanos);
+            }
+        }
     }
 
     private boolean hasExternalWork() {
@@ -245,6 +285,9 @@ public final class WorkerLoop implements Runnable {
         if (draining) {
             until = Math.min(until, drainDeadlineNanos);
         }
+        if ((idleTimeoutNanos != 0 || lineTimeoutNanos != 0) && connectionCount > 0) {
+            until = Math.min(until, nextSweepNanos);
+        }
         if (until == Long.MAX_VALUE) {
             return -1;
         }
@@ -254,23 +297,26 @@ public final class WorkerLoop implements Runnable {
 
     private boolean onChannel(ChannelEvent event, long sequence, boolean endOfBatch) {
         SocketChannel ch = event.channel;
+        InetSocketAddress remote = event.remote;
         event.channel = null;
-        register(ch);
+        event.remote = null;
+        register(ch, remote);
         return true;
     }
 
-    private void register(SocketChannel ch) {
+    private void register(SocketChannel ch, InetSocketAddress remote) {
         NioConnection c;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
             LineHandler handler = factory.newHandler();
-            c = new NioConnection(connectionIds.incrementAndGet(), this, ch, handler);
+            c = new NioConnection(connectionIds.incrementAndGet(), this, ch, handler, remote, turnNanos);
             c.registered(ch.register(selector, SelectionKey.OP_READ, c));
         } catch (IOException | RuntimeException e) {
             log.warnRateLimited("worker-" + index, "could not register an accepted connection: " + e);
             counters.increment(Metric.REFUSED);
             closeQuietly(ch);
+            admission.release(remote);
             return;
         }
         adopt(c);
@@ -282,7 +328,7 @@ public final class WorkerLoop implements Runnable {
 
     /** The harness: a connection without a socket, owned by this loop. */
     NioConnection adoptDetached(LineHandler handler) {
-        NioConnection c = new NioConnection(connectionIds.incrementAndGet(), this, null, handler);
+        NioConnection c = new NioConnection(connectionIds.incrementAndGet(), this, null, handler, null, System.nanoTime());
         adopt(c);
         c.open();
         return c;
@@ -299,6 +345,9 @@ public final class WorkerLoop implements Runnable {
 
     /** Called once by a connection as it closes. */
     void connectionClosed(NioConnection c, CloseReason reason, long unflushedBytes) {
+        if (c.admitted()) {
+            admission.release(c.admittedAddress());
+        }
         int i = c.slot;
         if (i >= 0) {
             NioConnection moved = connections[--connectionCount];

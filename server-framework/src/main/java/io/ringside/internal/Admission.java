@@ -1,0 +1,78 @@
+package io.ringside.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admission: the server-wide and per-address caps on open connections, and the acceptor's pause when
+ * the process is out of descriptors (resumed as soon as a connection closes).
+ *
+ * <p>Thread-safe. The acceptor admits (increments); the worker that owns a connection releases it when
+ * the connection closes (decrements). A refused connection never counts.
+ */
+public final class Admission {
+    private final int maxConnections;
+    private final int maxPerAddress;
+    /** Incremented by the acceptor, decremented by workers. */
+    private final AtomicInteger open = new AtomicInteger();
+    /** Open connections per address; updated only inside compute(), which is atomic per key. */
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+
+    public Admission(int maxConnections, int maxPerAddress) {
+        this.maxConnections = maxConnections;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    /** Acceptor: admits a connection from {@code remote} (null when unknown), or returns a refusal reason. */
+    String tryAdmit(InetSocketAddress remote) {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            return "too many connections";
+        }
+        if (maxPerAddress > 0 && remote != null) {
+            Integer n = perAddress.merge(remote.getAddress(), 1, Integer::sum);
+            if (n > maxPerAddress) {
+                release(remote);
+                return "too many connections from " + remote.getAddress().getHostAddress();
+            }
+        }
+        return null;
+    }
+
+    /** Set by the acceptor while accepting is paused (EMFILE); read by workers as connections close. */
+    private volatile boolean acceptPaused;
+    /** The acceptor's selector, woken when a descriptor frees up during a pause. */
+    private volatile java.nio.channels.Selector acceptorSelector;
+
+    void acceptorSelector(java.nio.channels.Selector selector) {
+        this.acceptorSelector = selector;
+    }
+
+    void acceptPaused(boolean paused) {
+        this.acceptPaused = paused;
+    }
+
+    /** Any thread: a connection admitted with {@link #tryAdmit} has closed (its descriptor is free). */
+    void release(InetSocketAddress remote) {
+        open.decrementAndGet();
+        if (acceptPaused) {
+            java.nio.channels.Selector s = acceptorSelector;
+            if (s != null) {
+                s.wakeup();
+            }
+        }
+        if (maxPerAddress > 0 && remote != null) {
+            perAddress.computeIfPresent(remote.getAddress(), (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    boolean tracksAddresses() {
+        return maxPerAddress > 0;
+    }
+
+    int open() {
+        return open.get();
+    }
+}
