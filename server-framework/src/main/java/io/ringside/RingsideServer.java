@@ -5,13 +5,18 @@ import io.ringside.internal.AcceptorLoop;
 import io.ringside.internal.Admission;
 import io.ringside.internal.WorkerLoop;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +38,11 @@ public final class RingsideServer implements AutoCloseable {
     private final ServerConfig config;
     private final HandlerFactory factory;
     private final AtomicLong connectionIds = new AtomicLong();
-    private final List<WorkerLoop> workers = new ArrayList<>();
-    private AcceptorLoop acceptor;
+    /** Written once by start(); volatile so that stats() needs no lock (it is read during a drain). */
+    private volatile List<WorkerLoop> workers = List.of();
+    private volatile AcceptorLoop acceptor;
     private InetSocketAddress localAddress;
+    private ObjectName mbeanName;
     private boolean started;
     private boolean stopped;
 
@@ -63,8 +70,8 @@ public final class RingsideServer implements AutoCloseable {
             WorkerLoop[] loops = new WorkerLoop[config.workers()];
             for (int i = 0; i < loops.length; i++) {
                 loops[i] = new WorkerLoop(i, config, factory, connectionIds, admission);
-                workers.add(loops[i]);
             }
+            workers = List.of(loops);
             acceptor = new AcceptorLoop(server, loops, admission, config.endOfLine().replyTerminator());
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -73,6 +80,7 @@ public final class RingsideServer implements AutoCloseable {
         workers.forEach(WorkerLoop::start);
         acceptor.start();
         started = true;
+        registerMBean();
         LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
         return this;
     }
@@ -119,6 +127,7 @@ public final class RingsideServer implements AutoCloseable {
             LOG.warn("interrupted while draining");
             return false;
         }
+        unregisterMBean();
         ServerStats after = stats();
         long timedOut = after.closed(CloseReason.DRAIN_TIMEOUT) - before;
         long unflushed = after.get(Metric.BYTES_UNFLUSHED) - unflushedBefore;
@@ -135,6 +144,59 @@ public final class RingsideServer implements AutoCloseable {
         stop();
     }
 
+    private void registerMBean() {
+        try {
+            mbeanName = new ObjectName("io.ringside:type=RingsideServer,port=" + localAddress.getPort());
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new StatsBean(), mbeanName);
+        } catch (JMException e) {
+            LOG.warn("could not register the JMX bean {}: {}", mbeanName, e.toString());
+            mbeanName = null;
+        }
+    }
+
+    private void unregisterMBean() {
+        if (mbeanName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (JMException e) {
+                LOG.debug("could not unregister {}", mbeanName, e);
+            }
+        }
+    }
+
+    /** The JMX view: each call takes a fresh snapshot. */
+    private final class StatsBean implements RingsideServerMXBean {
+        @Override
+        public long getOpenConnections() {
+            return stats().openConnections();
+        }
+
+        @Override
+        public Map<String, Long> getCounters() {
+            ServerStats s = stats();
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (Metric metric : Metric.values()) {
+                m.put(metric.name(), s.get(metric));
+            }
+            return m;
+        }
+
+        @Override
+        public Map<String, Long> getClosedByReason() {
+            ServerStats s = stats();
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (CloseReason r : CloseReason.values()) {
+                m.put(r.name(), s.closed(r));
+            }
+            return m;
+        }
+
+        @Override
+        public long[] getOpenConnectionsPerWorker() {
+            return stats().workers().stream().mapToLong(ServerStats::openConnections).toArray();
+        }
+    }
+
     /** Counters summed over the acceptor and all workers, with a per-worker breakdown. */
     public ServerStats stats() {
         int nm = Metric.values().length;
@@ -142,12 +204,8 @@ public final class RingsideServer implements AutoCloseable {
         long[] total = new long[nm];
         long[] totalClosed = new long[nr];
         List<ServerStats> perWorker = new ArrayList<>();
-        List<WorkerLoop> loops;
-        AcceptorLoop a;
-        synchronized (this) {
-            loops = List.copyOf(workers);
-            a = acceptor;
-        }
+        List<WorkerLoop> loops = workers;
+        AcceptorLoop a = acceptor;
         if (a != null) {
             a.snapshotInto(total, totalClosed);
         }

@@ -64,6 +64,8 @@ public final class WorkerLoop implements Runnable {
     /** System.nanoTime() read once per turn, after select: the clock of timeouts (no read per line). */
     long turnNanos = System.nanoTime();
     private long nextSweepNanos;
+    /** When select delivered its first ready key this turn (0: none yet): the start of the turn's work. */
+    private long firstEventNanos;
     private final AtomicLong connectionIds;
     private final Selector selector;
     private final RingBuffer<ChannelEvent> ring;
@@ -230,6 +232,7 @@ public final class WorkerLoop implements Runnable {
             return false;
         }
         long timeoutMillis = selectTimeoutMillis();
+        firstEventNanos = 0;
         if (timeoutMillis == 0) {
             selector.selectNow(onSelected);
         } else {
@@ -241,8 +244,10 @@ public final class WorkerLoop implements Runnable {
             }
             wakeupNeeded.set(false);
         }
-        long awake = System.nanoTime();
-        turnNanos = awake;
+        long awake = firstEventNanos != 0 ? firstEventNanos : System.nanoTime();
+        if (firstEventNanos == 0) {
+            turnNanos = awake;
+        }
         processReady();
         runTimers();
         sweepTimeouts();
@@ -308,7 +313,7 @@ public final class WorkerLoop implements Runnable {
         NioConnection c;
         try {
             ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+            setNoDelay(ch);
             LineHandler handler = factory.newHandler();
             c = new NioConnection(connectionIds.incrementAndGet(), this, ch, handler, remote, turnNanos);
             c.registered(ch.register(selector, SelectionKey.OP_READ, c));
@@ -323,6 +328,15 @@ public final class WorkerLoop implements Runnable {
         c.open();
         if (draining) {
             c.beginDrain();
+        }
+    }
+
+    /** Best effort: a peer that reset already fails this; its first read then closes it (IO_ERROR). */
+    private void setNoDelay(SocketChannel ch) {
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+        } catch (IOException e) {
+            log.debug("worker-" + index, "TCP_NODELAY failed", e);
         }
     }
 
@@ -370,6 +384,10 @@ public final class WorkerLoop implements Runnable {
     }
 
     private void onSelected(SelectionKey key) {
+        if (firstEventNanos == 0) {
+            firstEventNanos = System.nanoTime();
+            turnNanos = firstEventNanos;
+        }
         NioConnection c = (NioConnection) key.attachment();
         try {
             int ops = key.readyOps();
