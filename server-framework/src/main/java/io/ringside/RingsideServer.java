@@ -3,6 +3,7 @@ package io.ringside;
 import com.google.common.base.Preconditions;
 import io.ringside.internal.AcceptorLoop;
 import io.ringside.internal.Admission;
+import io.ringside.internal.IoWarmup;
 import io.ringside.internal.WorkerLoop;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -58,6 +59,7 @@ public final class RingsideServer implements AutoCloseable {
      */
     public synchronized RingsideServer start() throws IOException {
         Preconditions.checkState(!started, "already started");
+        IoWarmup.run();
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);

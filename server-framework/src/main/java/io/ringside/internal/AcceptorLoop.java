@@ -83,6 +83,7 @@ public final class AcceptorLoop implements Runnable {
                     selector.select(onAcceptable, 0);
                 }
             }
+            acceptPending(); // clients that completed their handshake before stop are served, not reset
         } catch (IOException | RuntimeException e) {
             LOG.error("acceptor stopped by an unexpected error", e);
         } finally {
@@ -98,7 +99,13 @@ public final class AcceptorLoop implements Runnable {
 
     /** Accepts everything pending, then wakes each worker that got a channel, once. */
     private void acceptBatch() {
-        while (!stopping) {
+        if (!stopping) {
+            acceptPending();
+        }
+    }
+
+    private void acceptPending() {
+        for (;;) {
             SocketChannel ch;
             try {
                 ch = server.accept();

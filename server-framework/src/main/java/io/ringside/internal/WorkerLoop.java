@@ -399,7 +399,8 @@ public final class WorkerLoop implements Runnable {
             }
         } catch (CancelledKeyException e) {
             c.closeNow(CloseReason.IO_ERROR);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // a failure on one connection's path must not end the worker that serves all the others
             LOG.warn("[{}] unexpected failure, closing", c, e);
             c.closeNow(CloseReason.IO_ERROR);
         }

@@ -1,0 +1,163 @@
+package io.ringside.loadgen;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection of the generator: its socket (re-opened after a failure, or after every reply
+ * in churn mode), its outgoing bytes and its {@link InFlightLines}.
+ *
+ * <p>The id stays the same across re-connections and sequence numbers keep counting up, so a reply
+ * meant for an earlier socket can never pass as a reply to a later line.
+ *
+ * <p>Threading: not thread-safe; owned by one worker thread and its selector.
+ */
+final class Connection {
+    enum State { IDLE, CONNECTING, CONNECTED }
+
+    private final int id;
+    private final InFlightLines lines;
+    /** Request bytes not yet written; kept in read mode (flipped) between calls. */
+    private final ByteBuffer out;
+
+    private State state = State.IDLE;
+    private SocketChannel channel;
+    private SelectionKey key;
+    private int interest;
+    /** Counts connection attempts, to tell a current connect deadline from a stale one. */
+    private long attempt;
+    /** Whether the first connect attempt has ended (connected, failed or timed out). */
+    private boolean settled;
+    /** Worker clock time at which a failed connection may be re-opened. */
+    private long retryAt;
+
+    Connection(int id, LineCodec codec, int depth) {
+        this.id = id;
+        this.lines = new InFlightLines(codec, id, depth);
+        this.out = ByteBuffer.allocate(depth * codec.size());
+        this.out.flip();
+    }
+
+    int id() {
+        return id;
+    }
+
+    State state() {
+        return state;
+    }
+
+    InFlightLines lines() {
+        return lines;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    long attempt() {
+        return attempt;
+    }
+
+    long retryAt() {
+        return retryAt;
+    }
+
+    void retryAt(long nanos) {
+        retryAt = nanos;
+    }
+
+    /** Marks the first connect attempt as ended; returns true only the first time. */
+    boolean settle() {
+        if (settled) {
+            return false;
+        }
+        settled = true;
+        return true;
+    }
+
+    /** A new socket whose connect has been started (or has already completed). */
+    void connecting(SocketChannel newChannel, SelectionKey newKey) {
+        channel = newChannel;
+        key = newKey;
+        interest = newKey.interestOps();
+        state = State.CONNECTING;
+        attempt++;
+    }
+
+    /** The connect completed: from now on the socket is read (and written when needed). */
+    void connected() {
+        state = State.CONNECTED;
+        setInterest(SelectionKey.OP_READ);
+    }
+
+    /**
+     * Queues new lines until {@code limit} are in flight.
+     *
+     * @return how many lines were queued
+     */
+    int fill(int limit, long nowNanos) {
+        if (!lines.hasRoom(limit)) {
+            return 0;
+        }
+        out.compact();
+        int added = 0;
+        while (lines.hasRoom(limit)) {
+            lines.add(out, nowNanos);
+            added++;
+        }
+        out.flip();
+        return added;
+    }
+
+    /**
+     * Writes queued bytes until done or the socket is full, and asks for OP_WRITE while some remain.
+     *
+     * @return bytes written
+     */
+    int flush() throws IOException {
+        int written = 0;
+        while (out.hasRemaining()) {
+            int n = channel.write(out);
+            if (n == 0) {
+                break;
+            }
+            written += n;
+        }
+        setInterest(out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        return written;
+    }
+
+    /**
+     * Closes the socket (if any) and forgets the lines in flight and the unsent bytes.
+     *
+     * @return how many lines were in flight
+     */
+    int close() {
+        if (key != null) {
+            key.cancel();
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a socket we are abandoning: nothing useful to do with the error
+            }
+        }
+        channel = null;
+        key = null;
+        interest = 0;
+        state = State.IDLE;
+        out.clear();
+        out.flip();
+        return lines.abandon();
+    }
+
+    private void setInterest(int ops) {
+        if (ops != interest && key != null) {
+            key.interestOps(ops);
+            interest = ops;
+        }
+    }
+}

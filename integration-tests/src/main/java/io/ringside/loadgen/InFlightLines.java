@@ -1,0 +1,164 @@
+package io.ringside.loadgen;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The lines in flight on one connection, oldest first, and the byte-for-byte check of the replies
+ * against them.
+ *
+ * <p>For every line sent it keeps the expected reply bytes and the send time in a ring of
+ * {@code depth} slots. Replies must come back in order: reply bytes are compared with the expected
+ * bytes of the oldest line, across any split between reads. A wrong byte (wrong conn/seq header,
+ * wrong letter, short or long line) is reported once per reply, after which the rest of that reply up
+ * to its '\n' is skipped and the reply still retires its line. Bytes that arrive while nothing is in
+ * flight are reported as unexpected.
+ *
+ * <p>Threading: not thread-safe; owned by the worker thread of its connection.
+ */
+public final class InFlightLines {
+    private static final byte NEWLINE = '\n';
+
+    private final LineCodec codec;
+    private final int conn;
+    private final int depth;
+    private final int size;
+    private final byte[] expected;
+    private final long[] sentAt;
+
+    private long headSeq;
+    private long nextSeq;
+    private int count;
+    /** Bytes of the oldest line's reply already matched. */
+    private int replyOffset;
+    /** After a mismatch: discarding the rest of the bad reply up to its '\n'. */
+    private boolean skipping;
+
+    public InFlightLines(LineCodec codec, int conn, int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be at least 1: " + depth);
+        }
+        this.codec = codec;
+        this.conn = conn;
+        this.depth = depth;
+        this.size = codec.size();
+        this.expected = new byte[depth * size];
+        this.sentAt = new long[depth];
+    }
+
+    /** Lines sent and not yet answered. */
+    public int count() {
+        return count;
+    }
+
+    /** Whether another line may be sent without exceeding {@code limit} in flight (at most depth). */
+    public boolean hasRoom(int limit) {
+        return count < Math.min(limit, depth);
+    }
+
+    /**
+     * Writes the next request line into {@code out} (in write mode, with at least one line of room)
+     * and remembers its expected reply and {@code nowNanos} as its send time.
+     */
+    public void add(ByteBuffer out, long nowNanos) {
+        if (count == depth) {
+            throw new IllegalStateException("already " + depth + " lines in flight on conn " + conn);
+        }
+        int slot = (int) (nextSeq % depth);
+        int base = slot * size;
+        codec.writeLine(conn, nextSeq, expected, base);
+        out.put(expected, base, size);
+        codec.toExpected(expected, base);
+        sentAt[slot] = nowNanos;
+        nextSeq++;
+        count++;
+    }
+
+    /**
+     * Checks {@code len} received bytes at {@code buf[off]} against the lines in flight.
+     *
+     * @return how many lines the bytes retired (answered correctly or not)
+     */
+    public int verify(byte[] buf, int off, int len, long nowNanos, ReplySink sink) {
+        int at = off;
+        int end = off + len;
+        int retired = 0;
+        while (at < end) {
+            if (count == 0) {
+                sink.unexpected(conn, end - at);
+                return retired;
+            }
+            if (skipping) {
+                int nl = indexOf(buf, at, end, NEWLINE);
+                if (nl < 0) {
+                    return retired;
+                }
+                at = nl + 1;
+                retire(false, nowNanos, sink);
+                retired++;
+                continue;
+            }
+            int before = at;
+            at = match(buf, at, end, sink);
+            if (replyOffset == size || (skipping && at > before && buf[at - 1] == NEWLINE)) {
+                retire(!skipping, nowNanos, sink);
+                retired++;
+            }
+        }
+        return retired;
+    }
+
+    /**
+     * Drops every line in flight (the connection is gone).
+     *
+     * @return how many lines were dropped
+     */
+    public int abandon() {
+        int dropped = count;
+        headSeq = nextSeq;
+        count = 0;
+        replyOffset = 0;
+        skipping = false;
+        return dropped;
+    }
+
+    /**
+     * Compares bytes with the oldest line's reply from {@code replyOffset}. On a mismatch it reports
+     * it and enters skip mode; if the wrong byte is itself the '\n' (short reply) it is consumed, so
+     * the caller retires the line at once.
+     *
+     * @return the index after the bytes consumed
+     */
+    private int match(byte[] buf, int at, int end, ReplySink sink) {
+        int base = (int) (headSeq % depth) * size;
+        int n = Math.min(size - replyOffset, end - at);
+        int m = Arrays.mismatch(buf, at, at + n, expected, base + replyOffset, base + replyOffset + n);
+        if (m < 0) {
+            replyOffset += n;
+            return at + n;
+        }
+        byte got = buf[at + m];
+        sink.mismatched(conn, headSeq, replyOffset + m, got, expected, base, size);
+        skipping = true;
+        return at + m + 1;
+    }
+
+    private void retire(boolean ok, long nowNanos, ReplySink sink) {
+        if (ok) {
+            sink.replied(nowNanos - sentAt[(int) (headSeq % depth)], nowNanos);
+        }
+        headSeq++;
+        count--;
+        replyOffset = 0;
+        skipping = false;
+    }
+
+    private static int indexOf(byte[] buf, int from, int end, byte value) {
+        for (int i = from; i < end; i++) {
+            if (buf[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,155 @@
+package io.ringside.loadgen;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator for Ringside's line protocol: many non-blocking connections driven by a few
+ * selector threads, every reply verified byte for byte, latencies in HdrHistogram.
+ *
+ * <p>Use it from the command line ({@link #main}, options in {@link LoadCommand}) or in-process:
+ * {@code LoadReport r = LoadGenerator.run(LoadOptions.builder(port).conns(10).seconds(2).build());}
+ *
+ * <p>Threading: {@link #run} starts {@code threads} worker threads ({@link Worker}) and uses the
+ * calling thread to print progress and enforce the overrun guard; it returns once the workers have
+ * ended. Concurrent calls are independent.
+ */
+public final class LoadGenerator {
+    /** How long to wait for the workers after the run was stopped. */
+    private static final long JOIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private LoadGenerator() {
+    }
+
+    /** Command-line entry point; exits 0 (ok), 1 (errors, losses, no request) or 2 (bad options). */
+    public static void main(String[] args) {
+        System.exit(LoadCommand.commandLine(System.out).execute(args));
+    }
+
+    /** Runs once, printing progress to stdout unless {@link LoadOptions#quiet()}. */
+    public static LoadReport run(LoadOptions options) {
+        return run(options, System.out);
+    }
+
+    /** Runs once, printing progress to {@code progressOut} unless {@link LoadOptions#quiet()}. */
+    public static LoadReport run(LoadOptions options, PrintStream progressOut) {
+        return run(options, progressOut, options.guardSeconds());
+    }
+
+    /** As {@link #run(LoadOptions, PrintStream)} with the overrun guard at {@code guardSeconds} (tests). */
+    static LoadReport run(LoadOptions options, PrintStream progressOut, double guardSeconds) {
+        long start = System.nanoTime();
+        RunControl control = new RunControl(options, start);
+        List<WorkerStats> stats = new ArrayList<>();
+        List<Worker> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.threads(); i++) {
+                WorkerStats s = new WorkerStats();
+                stats.add(s);
+                workers.add(new Worker(i, options, control, s));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        CountDownLatch done = new CountDownLatch(workers.size());
+        for (int i = 0; i < workers.size(); i++) {
+            Worker w = workers.get(i);
+            Thread t = new Thread(() -> {
+                try {
+                    w.run();
+                } finally {
+                    done.countDown();
+                }
+            }, "ringside-loadgen-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+        supervise(guardSeconds, control, stats, done, new Progress(progressOut, !options.quiet(), start));
+        awaitWorkers(done);
+        return report(options, control, stats);
+    }
+
+    /** Prints progress every second until the workers end, or stops the run at the guard time. */
+    private static void supervise(double guardSeconds, RunControl control, List<WorkerStats> stats,
+                                  CountDownLatch done, Progress progress) {
+        long guardAt = control.startNanos() + RunControl.seconds(guardSeconds);
+        long nextTick = control.startNanos() + TICK_NANOS;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (done.await(Math.max(0, Math.min(nextTick, guardAt) - now), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                now = System.nanoTime();
+                if (now >= guardAt) {
+                    System.err.println("ringside-loadgen: overrun guard: the run did not end within "
+                            + guardSeconds + " s; stopping, unanswered lines count as lost");
+                    control.stop(EndReason.OVERRUN);
+                    return;
+                }
+                if (now >= nextTick) {
+                    progress.tick(now, control, stats);
+                    nextTick += TICK_NANOS;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            control.stop(EndReason.FAILURE);
+        }
+    }
+
+    private static void awaitWorkers(CountDownLatch done) {
+        try {
+            if (!done.await(JOIN_NANOS, TimeUnit.NANOSECONDS)) {
+                System.err.println("ringside-loadgen: a worker did not stop in time; its counts may be incomplete");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static LoadReport report(LoadOptions options, RunControl control, List<WorkerStats> stats) {
+        Histogram all = WorkerStats.newHistogram();
+        long requests = 0;
+        long connects = 0;
+        long measuredConnects = 0;
+        long mismatches = 0;
+        long connectionErrors = 0;
+        long connectFailures = 0;
+        long lostWithConnection = 0;
+        long unanswered = 0;
+        long sent = 0;
+        long received = 0;
+        for (WorkerStats s : stats) {
+            all.add(s.drainLatencies());
+            requests += s.requests();
+            connects += s.connects();
+            measuredConnects += s.measuredConnects();
+            mismatches += s.mismatches();
+            connectionErrors += s.connectionErrors();
+            connectFailures += s.connectFailures();
+            lostWithConnection += s.lostLines();
+            unanswered += s.unansweredLines();
+            sent += s.bytesSent();
+            received += s.bytesReceived();
+        }
+        EndReason reason = control.endReason() == null ? EndReason.FAILURE : control.endReason();
+        long lost = lostWithConnection + (reason.byBound() ? 0 : unanswered);
+        long inFlight = reason.byBound() ? unanswered : 0;
+        return new LoadReport(options, reason, control.measuredSeconds(), requests, connects, measuredConnects,
+                mismatches, connectionErrors, connectFailures, lost, inFlight, micros(all, 50), micros(all, 90),
+                micros(all, 99), micros(all, 99.9), all.getTotalCount() == 0 ? 0 : all.getMaxValue() / 1000.0,
+                sent, received);
+    }
+
+    private static double micros(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+}

@@ -1,0 +1,142 @@
+package io.ringside.loadgen;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * Everything one run needs to know, validated on construction.
+ *
+ * <p>Bounds: the run measures for {@code seconds} (0 = no time bound) and/or until {@code requests}
+ * verified replies (0 = no request bound), whichever comes first; at least one must be set. Before
+ * that come the connect phase (steady mode: at most {@code connectTimeout} seconds) and
+ * {@code warmup} seconds whose replies are checked but not counted. Whatever happens the run ends by
+ * itself at connectTimeout + warmup + (seconds, or {@value #REQUESTS_ONLY_CAP_SECONDS} s for a
+ * request bound alone) + {@code grace} seconds: the overrun guard.
+ *
+ * <p>Threading: immutable.
+ *
+ * @param host           target address, always in 127.0.0.0/8
+ * @param port           target port
+ * @param conns          connections (steady mode) or concurrent connect/line/close loops (churn)
+ * @param depth          lines in flight per connection (1 in churn mode)
+ * @param size           bytes per line, '\n' included
+ * @param seconds        measured duration in seconds, 0 for none
+ * @param requests       verified replies to stop after, 0 for none
+ * @param warmup         seconds before measuring (replies still checked)
+ * @param mode           expected reply
+ * @param churn          connect, one line, reply, close, repeat
+ * @param srcIps         bind sockets round-robin to 127.0.0.1 .. 127.0.0.srcIps (1 = no bind); above 1
+ *                       needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (see {@link PortlessBind})
+ * @param threads        worker threads, each with its own selector and a share of the connections
+ * @param quiet          no per-second progress lines
+ * @param connectTimeout seconds allowed for one connect attempt and for the steady connect phase
+ * @param grace          seconds added to the planned duration before the overrun guard fires
+ */
+public record LoadOptions(InetAddress host, int port, int conns, int depth, int size, double seconds,
+                          long requests, double warmup, ReplyMode mode, boolean churn, int srcIps,
+                          int threads, boolean quiet, double connectTimeout, double grace) {
+
+    /** The planned duration used by the overrun guard when only a request bound is given. */
+    public static final double REQUESTS_ONLY_CAP_SECONDS = 60;
+
+    /** Largest line accepted (the daemon's own limit is much lower; this only guards memory). */
+    public static final int MAX_SIZE = 1 << 20;
+
+    public LoadOptions {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(mode, "mode");
+        Loopback.requireLoopback(host);
+        check(port >= 1 && port <= 65535, "--port must be 1..65535: " + port);
+        check(conns >= 1, "--conns must be at least 1: " + conns);
+        check(depth >= 1 && depth <= 65536, "--depth must be 1..65536: " + depth);
+        check(!churn || depth == 1, "--depth does not apply to --churn (one line per connection)");
+        check(size >= LineCodec.MIN_SIZE && size <= MAX_SIZE,
+                "--size must be " + LineCodec.MIN_SIZE + ".." + MAX_SIZE + ": " + size);
+        check(seconds >= 0 && Double.isFinite(seconds), "--seconds must be >= 0: " + seconds);
+        check(requests >= 0, "--requests must be >= 0: " + requests);
+        check(seconds > 0 || requests > 0, "give --seconds and/or --requests (a run needs a bound)");
+        check(warmup >= 0 && Double.isFinite(warmup), "--warmup must be >= 0: " + warmup);
+        check(srcIps >= 1 && srcIps <= Loopback.MAX_SOURCE_ADDRESSES,
+                "--src-ips must be 1.." + Loopback.MAX_SOURCE_ADDRESSES + ": " + srcIps);
+        check(srcIps == 1 || PortlessBind.available(), PortlessBind.unavailableReason());
+        check(threads >= 1 && threads <= conns, "--threads must be 1..conns (" + conns + "): " + threads);
+        check(connectTimeout > 0 && Double.isFinite(connectTimeout), "--connect-timeout must be > 0");
+        check(grace >= 0 && Double.isFinite(grace), "--grace must be >= 0: " + grace);
+    }
+
+    /** Defaults for a run against 127.0.0.1:{@code port}; adjust with the builder's setters. */
+    public static Builder builder(int port) {
+        return new Builder(port);
+    }
+
+    /** Lines each connection keeps in flight: depth, or 1 in churn mode. */
+    public int linesPerConnection() {
+        return churn ? 1 : depth;
+    }
+
+    /** Seconds after the start at which the overrun guard ends the run. */
+    public double guardSeconds() {
+        double planned = seconds > 0 ? seconds : REQUESTS_ONLY_CAP_SECONDS;
+        return connectTimeout + warmup + planned + grace;
+    }
+
+    /** "host:port" of the target. */
+    public String target() {
+        return host.getHostAddress() + ":" + port;
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * Builds {@link LoadOptions} from the defaults of the command line: 127.0.0.1, 50 connections,
+     * depth 1, 32-byte lines, 10 s, no warmup, echo, one thread, connect timeout 10 s, grace 10 s.
+     *
+     * <p>Threading: not thread-safe; use from one thread.
+     */
+    public static final class Builder {
+        private InetAddress host = Loopback.parse("127.0.0.1");
+        private final int port;
+        private int conns = 50;
+        private int depth = 1;
+        private int size = 32;
+        private double seconds = 10;
+        private long requests;
+        private double warmup;
+        private ReplyMode mode = ReplyMode.ECHO;
+        private boolean churn;
+        private int srcIps = 1;
+        private int threads = 1;
+        private boolean quiet;
+        private double connectTimeout = 10;
+        private double grace = 10;
+
+        private Builder(int port) {
+            this.port = port;
+        }
+
+        public Builder host(InetAddress value) { host = value; return this; }
+        public Builder conns(int value) { conns = value; return this; }
+        public Builder depth(int value) { depth = value; return this; }
+        public Builder size(int value) { size = value; return this; }
+        /** Measured seconds; 0 for no time bound (then give {@link #requests}). */
+        public Builder seconds(double value) { seconds = value; return this; }
+        public Builder requests(long value) { requests = value; return this; }
+        public Builder warmup(double value) { warmup = value; return this; }
+        public Builder mode(ReplyMode value) { mode = value; return this; }
+        public Builder churn(boolean value) { churn = value; return this; }
+        public Builder srcIps(int value) { srcIps = value; return this; }
+        public Builder threads(int value) { threads = value; return this; }
+        public Builder quiet(boolean value) { quiet = value; return this; }
+        public Builder connectTimeout(double value) { connectTimeout = value; return this; }
+        public Builder grace(double value) { grace = value; return this; }
+
+        public LoadOptions build() {
+            return new LoadOptions(host, port, conns, depth, size, seconds, requests, warmup, mode, churn,
+                    srcIps, threads, quiet, connectTimeout, grace);
+        }
+    }
+}

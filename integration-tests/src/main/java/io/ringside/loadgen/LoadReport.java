@@ -1,0 +1,135 @@
+package io.ringside.loadgen;
+
+import java.util.Locale;
+
+/**
+ * The outcome of one run: counts, rates and latency percentiles, as a summary text or JSON.
+ *
+ * <p>{@code errors} = mismatches (a wrong byte, a reply for another conn/seq, a short or long line,
+ * bytes nobody asked for) + connection errors (early close, reset, I/O error) + connect failures.
+ * {@code lost} = lines sent and never answered because their connection broke, plus, when the run did
+ * not end by its own bound, every line still unanswered. {@code inFlight} = lines cut off by a normal
+ * end on healthy connections; they are not a failure.
+ *
+ * <p>Threading: immutable.
+ *
+ * @param options             what was run
+ * @param endReason           why it ended
+ * @param measuredSeconds     length of the measured window (warmup and connect phase excluded)
+ * @param requests            replies verified in the measured window
+ * @param connections         successful connects over the whole run
+ * @param measuredConnections successful connects in the measured window (churn rate)
+ * @param mismatches          wrong replies and unexpected bytes
+ * @param connectionErrors    connections that broke (early close, reset, I/O error)
+ * @param connectFailures     connect attempts that failed or timed out
+ * @param lost                lines never answered (see above)
+ * @param inFlight            lines cut off by a normal end on healthy connections
+ * @param p50Us               median latency, microseconds (send to verified reply)
+ * @param p90Us               90th percentile, microseconds
+ * @param p99Us               99th percentile, microseconds
+ * @param p999Us              99.9th percentile, microseconds
+ * @param maxUs               highest latency, microseconds
+ * @param bytesSent           bytes written over the whole run
+ * @param bytesReceived       bytes read over the whole run
+ */
+public record LoadReport(LoadOptions options, EndReason endReason, double measuredSeconds, long requests,
+                         long connections, long measuredConnections, long mismatches, long connectionErrors,
+                         long connectFailures, long lost, long inFlight, double p50Us, double p90Us,
+                         double p99Us, double p999Us, double maxUs, long bytesSent, long bytesReceived) {
+
+    /** All errors: mismatches, connection errors and connect failures. */
+    public long errors() {
+        return mismatches + connectionErrors + connectFailures;
+    }
+
+    public double requestsPerSecond() {
+        return measuredSeconds > 0 ? requests / measuredSeconds : 0;
+    }
+
+    public double connectsPerSecond() {
+        return measuredSeconds > 0 ? measuredConnections / measuredSeconds : 0;
+    }
+
+    /** True when the run ended by its bound, with at least one request, no error and nothing lost. */
+    public boolean ok() {
+        return endReason.byBound() && requests > 0 && errors() == 0 && lost == 0;
+    }
+
+    /** The process exit status for this report: 0 if {@link #ok()}, else 1. */
+    public int exitCode() {
+        return ok() ? 0 : 1;
+    }
+
+    /** Human-readable multi-line summary. */
+    public String summary() {
+        LoadOptions o = options;
+        String shape = o.churn() ? "churn (connect, 1 line, close)" : "depth " + o.depth();
+        StringBuilder sb = new StringBuilder(640);
+        sb.append(fmt("ringside-loadgen %s %s: %d conns, %s, %d-byte lines, %d thread(s)%n",
+                o.mode().name().toLowerCase(Locale.ROOT), o.target(), o.conns(), shape, o.size(), o.threads()));
+        sb.append(fmt("  measured      %.3f s (warmup %.1f s), ended by %s%n", measuredSeconds, o.warmup(),
+                endReason.label()));
+        sb.append(fmt("  requests      %,d verified, %,.1f req/s%n", requests, requestsPerSecond()));
+        sb.append(fmt("  connections   %,d", connections));
+        sb.append(o.churn() ? fmt(", %,.1f connects/s%n", connectsPerSecond()) : System.lineSeparator());
+        sb.append(fmt("  errors        %,d (mismatches %,d, connection errors %,d, connect failures %,d)%n",
+                errors(), mismatches, connectionErrors, connectFailures));
+        sb.append(fmt("  lost          %,d (in flight at the end, not lost: %,d)%n", lost, inFlight));
+        sb.append(fmt("  latency (us)  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                p50Us, p90Us, p99Us, p999Us, maxUs));
+        sb.append(fmt("  bytes         sent %,d, received %,d%n", bytesSent, bytesReceived));
+        sb.append(fmt("  result        %s%n", ok() ? "OK" : "FAILED"));
+        return sb.toString();
+    }
+
+    /** One JSON object (a single line) with the options and every figure. */
+    public String toJson() {
+        LoadOptions o = options;
+        StringBuilder sb = new StringBuilder(900);
+        sb.append('{');
+        field(sb, "host", '"' + o.host().getHostAddress() + '"');
+        field(sb, "port", o.port());
+        field(sb, "mode", '"' + o.mode().name().toLowerCase(Locale.ROOT) + '"');
+        field(sb, "conns", o.conns());
+        field(sb, "depth", o.depth());
+        field(sb, "size", o.size());
+        field(sb, "threads", o.threads());
+        field(sb, "churn", o.churn());
+        field(sb, "src_ips", o.srcIps());
+        field(sb, "warmup_s", number(o.warmup()));
+        field(sb, "end_reason", '"' + endReason.label() + '"');
+        field(sb, "seconds", number(measuredSeconds));
+        field(sb, "requests", requests);
+        field(sb, "rps", number(requestsPerSecond()));
+        field(sb, "connections", connections);
+        field(sb, "connects_per_s", number(connectsPerSecond()));
+        field(sb, "errors", errors());
+        field(sb, "mismatches", mismatches);
+        field(sb, "connection_errors", connectionErrors);
+        field(sb, "connect_failures", connectFailures);
+        field(sb, "lost", lost);
+        field(sb, "in_flight", inFlight);
+        field(sb, "p50_us", number(p50Us));
+        field(sb, "p90_us", number(p90Us));
+        field(sb, "p99_us", number(p99Us));
+        field(sb, "p999_us", number(p999Us));
+        field(sb, "max_us", number(maxUs));
+        field(sb, "bytes_sent", bytesSent);
+        field(sb, "bytes_received", bytesReceived);
+        field(sb, "ok", ok());
+        sb.setLength(sb.length() - 1);
+        return sb.append('}').toString();
+    }
+
+    private static void field(StringBuilder sb, String name, Object value) {
+        sb.append('"').append(name).append("\":").append(value).append(',');
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,130 @@
+package io.ringside.loadgen;
+
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * The counters and latencies of one worker thread.
+ *
+ * <p>Threading: the counters are plain fields written only by the worker thread; the coordinator
+ * reads them after the worker has ended (its latch/join gives the happens-before), and while it runs
+ * only through {@link #publish()}'s volatile snapshot. Latencies go into a {@link SingleWriterRecorder}
+ * (wait-free for the worker); only the coordinator calls {@link #drainLatencies()}, which moves them
+ * into this worker's cumulative {@link Histogram}, merged with the others' at the end.
+ */
+final class WorkerStats {
+    /** Highest latency tracked; longer ones are recorded as this value. */
+    static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final int DIGITS = 3;
+
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_NANOS, DIGITS);
+    private final Histogram cumulative = newHistogram();
+    private Histogram spare;
+
+    private long replies;
+    private long requests;
+    private long mismatches;
+    private long connectionErrors;
+    private long connectFailures;
+    private long connects;
+    private long measuredConnects;
+    private long sentLines;
+    private long retiredLines;
+    private long lostLines;
+    private long bytesSent;
+    private long bytesReceived;
+
+    private volatile long publishedReplies;
+    private volatile long publishedErrors;
+
+    static Histogram newHistogram() {
+        return new Histogram(1, HIGHEST_NANOS, DIGITS);
+    }
+
+    /** A correct reply; only measured ones count as requests and have their latency recorded. */
+    void reply(long latencyNanos, boolean measured) {
+        replies++;
+        if (measured) {
+            requests++;
+            recorder.recordValue(Math.max(1, Math.min(latencyNanos, HIGHEST_NANOS)));
+        }
+    }
+
+    void mismatch() {
+        mismatches++;
+    }
+
+    /** A connection broke (early close, reset, I/O error) with {@code lost} lines in flight. */
+    void connectionError(int lost) {
+        connectionErrors++;
+        lostLines += lost;
+    }
+
+    void connectFailure() {
+        connectFailures++;
+    }
+
+    void connected(boolean measured) {
+        connects++;
+        if (measured) {
+            measuredConnects++;
+        }
+    }
+
+    void sent(int lines) {
+        sentLines += lines;
+    }
+
+    void retired(int lines) {
+        retiredLines += lines;
+    }
+
+    void bytesSent(int n) {
+        bytesSent += n;
+    }
+
+    void bytesReceived(int n) {
+        bytesReceived += n;
+    }
+
+    /** Makes the progress counters visible to the coordinator (once per event-loop turn). */
+    void publish() {
+        publishedReplies = replies;
+        publishedErrors = errors();
+    }
+
+    long publishedReplies() {
+        return publishedReplies;
+    }
+
+    long publishedErrors() {
+        return publishedErrors;
+    }
+
+    /** Coordinator only: moves the latencies recorded so far into the cumulative histogram. */
+    Histogram drainLatencies() {
+        spare = recorder.getIntervalHistogram(spare);
+        cumulative.add(spare);
+        return cumulative;
+    }
+
+    long requests() { return requests; }
+    long mismatches() { return mismatches; }
+    long connectionErrors() { return connectionErrors; }
+    long connectFailures() { return connectFailures; }
+    long connects() { return connects; }
+    long measuredConnects() { return measuredConnects; }
+    long lostLines() { return lostLines; }
+    long bytesSent() { return bytesSent; }
+    long bytesReceived() { return bytesReceived; }
+
+    /** Lines sent and neither answered nor lost with their connection. */
+    long unansweredLines() {
+        return sentLines - retiredLines - lostLines;
+    }
+
+    long errors() {
+        return mismatches + connectionErrors + connectFailures;
+    }
+}
