@@ -15,12 +15,12 @@ import java.util.function.UnaryOperator;
  * once (pipelined) and reading until every expected byte came back; verifies byte for byte, in
  * order. Bounded in time: fails rather than hangs.
  */
-final class PipelinedClients {
+public final class PipelinedClients {
     private PipelinedClients() {
     }
 
     /** A line of exactly {@code size} bytes including the newline: {@code <conn>:<seq>:} then filler. */
-    static String line(int conn, int seq, int size) {
+    public static String line(int conn, int seq, int size) {
         StringBuilder b = new StringBuilder().append(conn).append(':').append(seq).append(':');
         while (b.length() < size - 1) {
             b.append((char) ('a' + (b.length() % 26)));
@@ -29,7 +29,7 @@ final class PipelinedClients {
     }
 
     /** Runs the exchange; returns the bytes verified. Throws AssertionError on any difference. */
-    static long exchange(InetSocketAddress server, int conns, int linesPerConn, int lineSize,
+    public static long exchange(InetSocketAddress server, int conns, int linesPerConn, int lineSize,
                          UnaryOperator<String> expectedReply, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         try (Selector selector = Selector.open()) {
