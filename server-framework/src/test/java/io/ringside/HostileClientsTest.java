@@ -311,6 +311,9 @@ class HostileClientsTest {
             @Override
             protected void onLine(Connection c, ByteSpan line) {
                 order.add(line.toString(StandardCharsets.US_ASCII));
+                if (line.startsWithAscii("hog")) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000); // the hog's 4,000 lines take 200+ ms
+                }
                 c.writeLine(line);
             }
         }, "WORKERS", "1", "LINES_PER_WAKEUP", "4", "READ_BUFFER_BYTES", "1m");

@@ -1,8 +1,6 @@
 package io.ringside.internal;
 
 import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import io.ringside.CloseReason;
 import io.ringside.HandlerFactory;
 import io.ringside.LineHandler;
@@ -16,7 +14,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -68,9 +65,7 @@ public final class WorkerLoop implements Runnable {
     private long firstEventNanos;
     private final AtomicLong connectionIds;
     private final Selector selector;
-    private final RingBuffer<ChannelEvent> ring;
-    private final EventPoller<ChannelEvent> poller;
-    private final EventPoller.Handler<ChannelEvent> onChannel = this::onChannel;
+    private final Handoff handoff;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     /** Tasks from other threads; the wake-up after offering pairs with the check before select. */
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -79,8 +74,7 @@ public final class WorkerLoop implements Runnable {
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final ArrayDeque<NioConnection> ready = new ArrayDeque<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private NioConnection[] connections = new NioConnection[64];
-    private int connectionCount;
+    private final ConnectionTable connections = new ConnectionTable();
 
     /** Set once by start() (or the harness) before any other thread can see this loop in use. */
     private volatile Thread thread;
@@ -117,9 +111,7 @@ public final class WorkerLoop implements Runnable {
         this.highWatermark = config.outputHighWatermark();
         this.hardCap = config.outputHardCap();
         this.selector = selector;
-        this.ring = RingBuffer.createSingleProducer(ChannelEvent::new, config.ringSize());
-        this.poller = ring.newPoller();
-        ring.addGatingSequences(poller.getSequence());
+        this.handoff = new Handoff(config.ringSize(), this::register);
     }
 
     /** Starts the loop's thread, named {@code ringside-worker-N}. */
@@ -145,17 +137,7 @@ public final class WorkerLoop implements Runnable {
      * is full (the caller tries another worker). Does not wake the worker; see {@link #wakeUp()}.
      */
     public boolean offer(SocketChannel channel, InetSocketAddress remote) {
-        long seq;
-        try {
-            seq = ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            return false;
-        }
-        ChannelEvent event = ring.get(seq);
-        event.channel = channel;
-        event.remote = remote;
-        ring.publish(seq);
-        return true;
+        return handoff.offer(channel, remote);
     }
 
     /** Wakes the loop if it is blocked (or about to block) in select; coalesced, thread-safe. */
@@ -209,7 +191,7 @@ public final class WorkerLoop implements Runnable {
         } catch (Throwable t) {
             LOG.error("worker {} stopped by an unexpected error", index, t);
         } finally {
-            for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+            for (NioConnection c : connections.snapshot()) {
                 c.closeNow(CloseReason.DRAIN_TIMEOUT);
             }
             try {
@@ -222,8 +204,8 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** One turn of the loop; false when the drain is complete. */
-    private boolean turn() throws Exception {
-        poller.poll(onChannel);
+    private boolean turn() throws IOException {
+        handoff.drain();
         runInbox();
         if (drainRequested && !draining) {
             startDrain();
@@ -266,15 +248,15 @@ public final class WorkerLoop implements Runnable {
             return;
         }
         nextSweepNanos = turnNanos + SWEEP_INTERVAL_NANOS;
-        for (int i = connectionCount - 1; i >= 0; i--) {
-            if (i < connectionCount) {
-                connections[i].checkTimeouts(turnNanos, idleTimeoutNanos, lineTimeoutNanos);
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            if (i < connections.size()) {
+                connections.get(i).checkTimeouts(turnNanos, idleTimeoutNanos, lineTimeoutNanos);
             }
         }
     }
 
     private boolean hasExternalWork() {
-        return ring.getCursor() > poller.getSequence().get() || !inbox.isEmpty() || drainRequested != draining;
+        return handoff.hasPending() || !inbox.isEmpty() || drainRequested != draining;
     }
 
     /** 0: do not block; -1: block until woken; otherwise milliseconds to the next timer. */
@@ -290,7 +272,7 @@ public final class WorkerLoop implements Runnable {
         if (draining) {
             until = Math.min(until, drainDeadlineNanos);
         }
-        if ((idleTimeoutNanos != 0 || lineTimeoutNanos != 0) && connectionCount > 0) {
+        if ((idleTimeoutNanos != 0 || lineTimeoutNanos != 0) && connections.size() > 0) {
             until = Math.min(until, nextSweepNanos);
         }
         if (until == Long.MAX_VALUE) {
@@ -298,15 +280,6 @@ public final class WorkerLoop implements Runnable {
         }
         long nanos = until - System.nanoTime();
         return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
-    }
-
-    private boolean onChannel(ChannelEvent event, long sequence, boolean endOfBatch) {
-        SocketChannel ch = event.channel;
-        InetSocketAddress remote = event.remote;
-        event.channel = null;
-        event.remote = null;
-        register(ch, remote);
-        return true;
     }
 
     private void register(SocketChannel ch, InetSocketAddress remote) {
@@ -349,11 +322,7 @@ public final class WorkerLoop implements Runnable {
     }
 
     private void adopt(NioConnection c) {
-        if (connectionCount == connections.length) {
-            connections = Arrays.copyOf(connections, connectionCount * 2);
-        }
-        c.slot = connectionCount;
-        connections[connectionCount++] = c;
+        connections.add(c);
         counters.increment(Metric.OPENED);
     }
 
@@ -362,14 +331,7 @@ public final class WorkerLoop implements Runnable {
         if (c.admitted()) {
             admission.release(c.admittedAddress());
         }
-        int i = c.slot;
-        if (i >= 0) {
-            NioConnection moved = connections[--connectionCount];
-            connections[i] = moved;
-            moved.slot = i;
-            connections[connectionCount] = null;
-            c.slot = -1;
-        }
+        connections.remove(c);
         counters.closed(reason);
         if (unflushedBytes > 0) {
             counters.add(Metric.BYTES_UNFLUSHED, unflushedBytes);
@@ -459,20 +421,19 @@ public final class WorkerLoop implements Runnable {
 
     private void startDrain() {
         draining = true;
-        for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+        for (NioConnection c : connections.snapshot()) {
             c.beginDrain();
         }
     }
 
     /** True when the drain is over: nothing left, or the deadline passed (the rest is force-closed). */
-    private boolean drainStep() throws Exception {
-        boolean ringEmpty = ring.getCursor() == poller.getSequence().get();
-        if (connectionCount == 0 && ringEmpty) {
+    private boolean drainStep() {
+        if (connections.size() == 0 && !handoff.hasPending()) {
             return true;
         }
         if (System.nanoTime() - drainDeadlineNanos >= 0) {
-            poller.poll(onChannel);
-            for (NioConnection c : Arrays.copyOf(connections, connectionCount)) {
+            handoff.drain();
+            for (NioConnection c : connections.snapshot()) {
                 c.closeNow(CloseReason.DRAIN_TIMEOUT);
             }
             return true;
@@ -480,9 +441,6 @@ public final class WorkerLoop implements Runnable {
         return false;
     }
 
-    int connectionCount() {
-        return connectionCount;
-    }
 
     private static void closeQuietly(SocketChannel ch) {
         try {
@@ -494,6 +452,6 @@ public final class WorkerLoop implements Runnable {
 
     @Override
     public String toString() {
-        return "WorkerLoop[" + index + ", connections=" + connectionCount + ", ready=" + ready.size() + "]";
+        return "WorkerLoop[" + index + "]";
     }
 }
