@@ -392,6 +392,13 @@ public final class NioConnection implements Connection {
         flush();
     }
 
+    /** The benchmarks' stand-in for a socket that takes everything: drops what is queued; returns how much. */
+    long discardOutput() {
+        long dropped = output.discard();
+        flush();
+        return dropped;
+    }
+
     boolean isClosed() {
         return closed;
     }
