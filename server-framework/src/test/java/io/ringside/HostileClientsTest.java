@@ -21,44 +21,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Hostile and broken clients against a real server on loopback: it keeps serving, bounded, and loses nothing. */
 @Timeout(120)
-class HostileClientsTest {
-    private RingsideServer server;
-
-    private InetSocketAddress start(HandlerFactory factory, String... settings) throws IOException {
-        ServerConfig.Builder b = ServerConfig.builder().set(Setting.PORT, "0").set(Setting.WORKERS, "2");
-        for (int i = 0; i < settings.length; i += 2) {
-            b.set(Setting.valueOf(settings[i]), settings[i + 1]);
-        }
-        server = new RingsideServer(b.build(), factory).start();
-        return server.localAddress();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
+class HostileClientsTest extends LoopbackServerTest {
     private static String readAll(Socket s) throws IOException {
         s.setSoTimeout(20_000);
         return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -10,42 +10,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The server on loopback sockets: many connections, mid-line closes, the drain on stop. */
 @Timeout(120)
-class ServerSocketTest {
-    private RingsideServer server;
-
-    private InetSocketAddress start(HandlerFactory factory, String... settings) throws Exception {
-        ServerConfig.Builder b = ServerConfig.builder().set(Setting.PORT, "0").set(Setting.WORKERS, "2");
-        for (int i = 0; i < settings.length; i += 2) {
-            b.set(Setting.valueOf(settings[i]), settings[i + 1]);
-        }
-        server = new RingsideServer(b.build(), factory).start();
-        return server.localAddress();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
+class ServerSocketTest extends LoopbackServerTest {
     @Test
     void thousandConcurrentConnectionsPipeliningGetEveryByteBackInOrder() throws Exception {
         InetSocketAddress address = start(UpperCaseHandler::new);

@@ -19,6 +19,9 @@ final class OutputQueue {
     private int head;
     private int count;
     private long pending;
+    /** Where the last {@link #reserve} starts in its buffer, and how many bytes it holds. */
+    private int reservedAt;
+    private int reserved;
 
     OutputQueue(BufferPool pool) {
         this.pool = pool;
@@ -30,43 +33,44 @@ final class OutputQueue {
 
     void append(byte[] src, int off, int len) {
         while (len > 0) {
-            ByteBuffer tail = tailWithRoom();
-            int end = tail.limit();
-            int n = Math.min(len, tail.capacity() - end);
-            tail.limit(end + n);
-            tail.put(end, src, off, n);
-            off += n;
-            len -= n;
-            pending += n;
+            ByteBuffer tail = reserve(len);
+            tail.put(reservedAt, src, off, reserved);
+            off += reserved;
+            len -= reserved;
         }
     }
 
     void append(ByteBuffer src, int off, int len) {
         while (len > 0) {
-            ByteBuffer tail = tailWithRoom();
-            int end = tail.limit();
-            int n = Math.min(len, tail.capacity() - end);
-            tail.limit(end + n);
-            tail.put(end, src, off, n);
-            off += n;
-            len -= n;
-            pending += n;
+            ByteBuffer tail = reserve(len);
+            tail.put(reservedAt, src, off, reserved);
+            off += reserved;
+            len -= reserved;
         }
     }
 
     /** Appends {@code text[from, to)} whose chars are all below 0x80, one byte per char. */
     void appendAscii(CharSequence text, int from, int to) {
         while (from < to) {
-            ByteBuffer tail = tailWithRoom();
-            int end = tail.limit();
-            int n = Math.min(to - from, tail.capacity() - end);
-            tail.limit(end + n);
-            for (int i = 0; i < n; i++) {
-                tail.put(end + i, (byte) text.charAt(from + i));
+            ByteBuffer tail = reserve(to - from);
+            for (int i = 0; i < reserved; i++) {
+                tail.put(reservedAt + i, (byte) text.charAt(from + i));
             }
-            from += n;
-            pending += n;
+            from += reserved;
         }
+    }
+
+    /**
+     * Makes room for up to {@code wanted} bytes at the end of the tail buffer (a new one when it is
+     * full) and counts them as queued; the caller fills {@code [reservedAt, reservedAt + reserved)}.
+     */
+    private ByteBuffer reserve(int wanted) {
+        ByteBuffer tail = tailWithRoom();
+        reservedAt = tail.limit();
+        reserved = Math.min(wanted, tail.capacity() - reservedAt);
+        tail.limit(reservedAt + reserved);
+        pending += reserved;
+        return tail;
     }
 
     /** Writes as much as the channel takes; returns the bytes written. */
