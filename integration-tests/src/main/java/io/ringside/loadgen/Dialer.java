@@ -8,10 +8,12 @@ import java.nio.channels.SocketChannel;
 /**
  * Opens the generator's client sockets: non-blocking, TCP_NODELAY, connect to the target started.
  *
- * <p>With {@code --src-ips N} above 1 each socket is first bound to the next source address in turn
- * (127.0.0.1, 127.0.0.2, ... 127.0.0.N, then again; worker w starts at the w-th), with
- * {@link PortlessBind} so that the port is still chosen at connect time. Every source address brings
- * its own set of ephemeral ports. With {@code --src-ips 1} nothing is bound.
+ * <p>With {@code --src-ips N} above 1 (or {@code --src-ip-first F} other than 1) each socket is first
+ * bound to the next source address in turn (127.0.0.F, 127.0.0.F+1, ... 127.0.0.F+N-1, then again;
+ * worker w starts at the w-th), with {@link PortlessBind} so that the port is still chosen at connect
+ * time. Every source address brings its own set of ephemeral ports (about 28,000 per target port
+ * with Linux's default range), so several generator processes with distinct address sets can open
+ * far more connections to one port than one address allows. With the defaults nothing is bound.
  *
  * <p>Threading: not thread-safe; one instance per worker thread.
  */
@@ -23,12 +25,12 @@ final class Dialer {
 
     Dialer(LoadOptions options, int worker) {
         this.target = new InetSocketAddress(options.host(), options.port());
-        int n = options.srcIps() > 1 ? options.srcIps() : 0;
+        int n = options.bindsSource() ? options.srcIps() : 0;
         this.sources = new InetSocketAddress[n];
         for (int i = 0; i < n; i++) {
-            sources[i] = new InetSocketAddress(Loopback.source(i), 0);
+            sources[i] = new InetSocketAddress(Loopback.source(options.srcIpFirst() - 1 + i), 0);
         }
-        this.turn = worker;
+        this.turn = n == 0 ? 0 : worker % n;
     }
 
     /**

@@ -108,6 +108,17 @@ public final class InFlightLines {
         return retired;
     }
 
+    /** How many of the lines in flight were sent before {@code nanos} (overdue at that time). */
+    public int sentBefore(long nanos) {
+        int n = 0;
+        for (long seq = headSeq; seq < headSeq + count; seq++) {
+            if (sentAt[(int) (seq % depth)] - nanos < 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * Drops every line in flight (the connection is gone).
      *

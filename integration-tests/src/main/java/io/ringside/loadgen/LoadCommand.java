@@ -62,9 +62,27 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--churn", description = "each connection: connect, send one line, read the reply, close, repeat")
     private boolean churn;
 
-    @Option(names = "--src-ips", defaultValue = "1", description = "bind sockets round-robin to 127.0.0.1..127.0.0.N, port chosen at connect "
-            + "(Linux; outside the jar needs --add-opens java.base/sun.nio.ch=ALL-UNNAMED) (default ${DEFAULT-VALUE}: no bind)")
+    @Option(names = "--src-ips", defaultValue = "1", description = "bind sockets round-robin to N source addresses 127.0.0.F..127.0.0.F+N-1 "
+            + "(F: --src-ip-first), port chosen at connect (Linux; outside the jar needs "
+            + "--add-opens java.base/sun.nio.ch=ALL-UNNAMED) (default ${DEFAULT-VALUE}: no bind unless --src-ip-first is given)")
     private int srcIps;
+
+    @Option(names = "--src-ip-first", defaultValue = "1", paramLabel = "F", description = "last octet of the first source address, "
+            + "so that several generator processes use distinct address sets (default ${DEFAULT-VALUE})")
+    private int srcIpFirst;
+
+    @Option(names = "--interval", paramLabel = "MS", description = "paced mode: each connection sends one line every MS ms, "
+            + "at a random phase spread evenly over the interval (a tick is skipped while --depth lines are unanswered)")
+    private Long interval;
+
+    @Option(names = "--idle", description = "open the connections and hold them for --seconds, sending nothing; "
+            + "ok when every one is still up at the end")
+    private boolean idle;
+
+    @Option(names = "--ramp-seconds", defaultValue = "0", description = "open the connections evenly over this many seconds "
+            + "(each process: conns / ramp per second), so thousands of connects do not overflow the server's "
+            + "listen backlog (default ${DEFAULT-VALUE}: at once, at most 256 connecting per thread)")
+    private double rampSeconds;
 
     @Option(names = "--threads", defaultValue = "1", description = "selector threads (default ${DEFAULT-VALUE})")
     private int threads;
@@ -114,6 +132,9 @@ public final class LoadCommand implements Callable<Integer> {
     private LoadOptions toOptions() {
         try {
             boolean noBound = seconds == null && requests == null;
+            if (interval != null && interval < 1) {
+                throw new IllegalArgumentException("--interval must be at least 1 ms: " + interval);
+            }
             return LoadOptions.builder(port)
                     .host(Loopback.parse(host))
                     .conns(conns).depth(depth).size(size)
@@ -121,6 +142,8 @@ public final class LoadCommand implements Callable<Integer> {
                     .requests(requests == null ? 0 : requests)
                     .warmup(warmup).mode(mode).churn(churn).srcIps(srcIps).threads(threads).quiet(quiet)
                     .connectTimeout(connectTimeout).grace(grace)
+                    .intervalMillis(interval == null ? 0 : interval).idle(idle).rampSeconds(rampSeconds)
+                    .srcIpFirst(srcIpFirst)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

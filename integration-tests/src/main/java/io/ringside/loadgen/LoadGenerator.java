@@ -127,6 +127,8 @@ public final class LoadGenerator {
         long unanswered = 0;
         long sent = 0;
         long received = 0;
+        long skipped = 0;
+        long held = 0;
         for (WorkerStats s : stats) {
             all.add(s.drainLatencies());
             requests += s.requests();
@@ -139,6 +141,8 @@ public final class LoadGenerator {
             unanswered += s.unansweredLines();
             sent += s.bytesSent();
             received += s.bytesReceived();
+            skipped += s.skippedTicks();
+            held += s.heldAtEnd();
         }
         EndReason reason = control.endReason() == null ? EndReason.FAILURE : control.endReason();
         long lost = lostWithConnection + (reason.byBound() ? 0 : unanswered);
@@ -146,7 +150,7 @@ public final class LoadGenerator {
         return new LoadReport(options, reason, control.measuredSeconds(), requests, connects, measuredConnects,
                 mismatches, connectionErrors, connectFailures, lost, inFlight, micros(all, 50), micros(all, 90),
                 micros(all, 99), micros(all, 99.9), all.getTotalCount() == 0 ? 0 : all.getMaxValue() / 1000.0,
-                sent, received);
+                sent, received, skipped, held);
     }
 
     private static double micros(Histogram h, double percentile) {

@@ -10,8 +10,14 @@ import java.util.Objects;
  * verified replies (0 = no request bound), whichever comes first; at least one must be set. Before
  * that come the connect phase (steady mode: at most {@code connectTimeout} seconds) and
  * {@code warmup} seconds whose replies are checked but not counted. Whatever happens the run ends by
- * itself at connectTimeout + warmup + (seconds, or {@value #REQUESTS_ONLY_CAP_SECONDS} s for a
- * request bound alone) + {@code grace} seconds: the overrun guard.
+ * itself at rampSeconds + connectTimeout + warmup + (seconds, or {@value #REQUESTS_ONLY_CAP_SECONDS} s
+ * for a request bound alone) + {@code grace} seconds: the overrun guard.
+ *
+ * <p>Shapes of load: steady (the default: {@code depth} lines kept in flight on every connection, a
+ * new line as soon as a reply is verified), churn (connect, one line, close), paced
+ * ({@code intervalMillis} above 0: every connection sends one line per interval, at its own phase, as
+ * long as fewer than {@code depth} lines are in flight; see {@link Pacer}) and idle (connections
+ * opened and held, nothing sent; the run is ok when every one is still up at the end).
  *
  * <p>Threading: immutable.
  *
@@ -25,19 +31,28 @@ import java.util.Objects;
  * @param warmup         seconds before measuring (replies still checked)
  * @param mode           expected reply
  * @param churn          connect, one line, reply, close, repeat
- * @param srcIps         bind sockets round-robin to 127.0.0.1 .. 127.0.0.srcIps (1 = no bind); above 1
- *                       needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (see {@link PortlessBind})
+ * @param srcIps         bind sockets round-robin to srcIps source addresses from 127.0.0.srcIpFirst
+ *                       (srcIps 1 with srcIpFirst 1 = no bind); binding needs
+ *                       {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (see {@link PortlessBind})
  * @param threads        worker threads, each with its own selector and a share of the connections
  * @param quiet          no per-second progress lines
  * @param connectTimeout seconds allowed for one connect attempt and for the steady connect phase
  * @param grace          seconds added to the planned duration before the overrun guard fires
+ * @param intervalMillis paced mode: milliseconds between two lines of one connection (0 = not paced)
+ * @param idle           idle mode: open the connections, hold them, send nothing
+ * @param rampSeconds    spread the opening of the connections evenly over this many seconds (0 = at once)
+ * @param srcIpFirst     last octet of the first source address (1 = 127.0.0.1)
  */
 public record LoadOptions(InetAddress host, int port, int conns, int depth, int size, double seconds,
                           long requests, double warmup, ReplyMode mode, boolean churn, int srcIps,
-                          int threads, boolean quiet, double connectTimeout, double grace) {
+                          int threads, boolean quiet, double connectTimeout, double grace,
+                          long intervalMillis, boolean idle, double rampSeconds, int srcIpFirst) {
 
     /** The planned duration used by the overrun guard when only a request bound is given. */
     public static final double REQUESTS_ONLY_CAP_SECONDS = 60;
+
+    /** Longest --interval: one day. */
+    public static final long MAX_INTERVAL_MILLIS = 86_400_000L;
 
     /** Largest line accepted (the daemon's own limit is much lower; this only guards memory). */
     public static final int MAX_SIZE = 1 << 20;
@@ -58,10 +73,20 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         check(warmup >= 0 && Double.isFinite(warmup), "--warmup must be >= 0: " + warmup);
         check(srcIps >= 1 && srcIps <= Loopback.MAX_SOURCE_ADDRESSES,
                 "--src-ips must be 1.." + Loopback.MAX_SOURCE_ADDRESSES + ": " + srcIps);
-        check(srcIps == 1 || PortlessBind.available(), PortlessBind.unavailableReason());
+        check(srcIpFirst >= 1 && srcIpFirst + srcIps - 1 <= Loopback.MAX_SOURCE_ADDRESSES,
+                "--src-ip-first + --src-ips - 1 must be 1.." + Loopback.MAX_SOURCE_ADDRESSES + ": "
+                        + srcIpFirst + " + " + srcIps + " - 1");
+        check(!(srcIps > 1 || srcIpFirst != 1) || PortlessBind.available(), PortlessBind.unavailableReason());
         check(threads >= 1 && threads <= conns, "--threads must be 1..conns (" + conns + "): " + threads);
         check(connectTimeout > 0 && Double.isFinite(connectTimeout), "--connect-timeout must be > 0");
         check(grace >= 0 && Double.isFinite(grace), "--grace must be >= 0: " + grace);
+        check(intervalMillis >= 0 && intervalMillis <= MAX_INTERVAL_MILLIS,
+                "--interval must be 1.." + MAX_INTERVAL_MILLIS + " ms: " + intervalMillis);
+        check(intervalMillis == 0 || !churn, "--interval does not apply to --churn");
+        check(!idle || (!churn && intervalMillis == 0), "--idle excludes --churn and --interval");
+        check(!idle || (requests == 0 && seconds > 0), "--idle needs --seconds (how long to hold) and no --requests");
+        check(rampSeconds >= 0 && Double.isFinite(rampSeconds), "--ramp-seconds must be >= 0: " + rampSeconds);
+        check(rampSeconds == 0 || !churn, "--ramp-seconds does not apply to --churn");
     }
 
     /** Defaults for a run against 127.0.0.1:{@code port}; adjust with the builder's setters. */
@@ -77,7 +102,17 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
     /** Seconds after the start at which the overrun guard ends the run. */
     public double guardSeconds() {
         double planned = seconds > 0 ? seconds : REQUESTS_ONLY_CAP_SECONDS;
-        return connectTimeout + warmup + planned + grace;
+        return rampSeconds + connectTimeout + warmup + planned + grace;
+    }
+
+    /** Whether each connection sends one line per {@code intervalMillis}. */
+    public boolean paced() {
+        return intervalMillis > 0;
+    }
+
+    /** Whether sockets are bound to a source address before connecting. */
+    public boolean bindsSource() {
+        return srcIps > 1 || srcIpFirst != 1;
     }
 
     /** "host:port" of the target. */
@@ -93,7 +128,8 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
 
     /**
      * Builds {@link LoadOptions} from the defaults of the command line: 127.0.0.1, 50 connections,
-     * depth 1, 32-byte lines, 10 s, no warmup, echo, one thread, connect timeout 10 s, grace 10 s.
+     * depth 1, 32-byte lines, 10 s, no warmup, echo, one thread, connect timeout 10 s, grace 10 s,
+     * steady (not paced, not idle), no ramp, no source binding.
      *
      * <p>Threading: not thread-safe; use from one thread.
      */
@@ -113,6 +149,10 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         private boolean quiet;
         private double connectTimeout = 10;
         private double grace = 10;
+        private long intervalMillis;
+        private boolean idle;
+        private double rampSeconds;
+        private int srcIpFirst = 1;
 
         private Builder(int port) {
             this.port = port;
@@ -133,10 +173,15 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         public Builder quiet(boolean value) { quiet = value; return this; }
         public Builder connectTimeout(double value) { connectTimeout = value; return this; }
         public Builder grace(double value) { grace = value; return this; }
+        /** Paced mode: one line per connection every {@code value} ms (0: not paced). */
+        public Builder intervalMillis(long value) { intervalMillis = value; return this; }
+        public Builder idle(boolean value) { idle = value; return this; }
+        public Builder rampSeconds(double value) { rampSeconds = value; return this; }
+        public Builder srcIpFirst(int value) { srcIpFirst = value; return this; }
 
         public LoadOptions build() {
             return new LoadOptions(host, port, conns, depth, size, seconds, requests, warmup, mode, churn,
-                    srcIps, threads, quiet, connectTimeout, grace);
+                    srcIps, threads, quiet, connectTimeout, grace, intervalMillis, idle, rampSeconds, srcIpFirst);
         }
     }
 }

@@ -9,7 +9,11 @@ import java.util.Locale;
  * bytes nobody asked for) + connection errors (early close, reset, I/O error) + connect failures.
  * {@code lost} = lines sent and never answered because their connection broke, plus, when the run did
  * not end by its own bound, every line still unanswered. {@code inFlight} = lines cut off by a normal
- * end on healthy connections; they are not a failure.
+ * end on healthy connections; they are not a failure. In paced mode {@code skipped} counts the ticks
+ * that sent nothing (the connection was re-connecting, or {@code depth} lines were still unanswered,
+ * or the worker fell an interval behind): not an error, but a sign that the server or the generator
+ * did not keep up. Also in paced mode, a line still unanswered a whole interval after it was sent when
+ * the run ends counts as lost, not in flight.
  *
  * <p>Threading: immutable.
  *
@@ -31,11 +35,14 @@ import java.util.Locale;
  * @param maxUs               highest latency, microseconds
  * @param bytesSent           bytes written over the whole run
  * @param bytesReceived       bytes read over the whole run
+ * @param skipped             paced mode: ticks that sent no line (see above)
+ * @param held                connections still up at the end of the run
  */
 public record LoadReport(LoadOptions options, EndReason endReason, double measuredSeconds, long requests,
                          long connections, long measuredConnections, long mismatches, long connectionErrors,
                          long connectFailures, long lost, long inFlight, double p50Us, double p90Us,
-                         double p99Us, double p999Us, double maxUs, long bytesSent, long bytesReceived) {
+                         double p99Us, double p999Us, double maxUs, long bytesSent, long bytesReceived,
+                         long skipped, long held) {
 
     /** All errors: mismatches, connection errors and connect failures. */
     public long errors() {
@@ -50,9 +57,13 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         return measuredSeconds > 0 ? measuredConnections / measuredSeconds : 0;
     }
 
-    /** True when the run ended by its bound, with at least one request, no error and nothing lost. */
+    /**
+     * True when the run ended by its bound, with no error and nothing lost, and with at least one
+     * request (idle mode: with every connection still up at the end).
+     */
     public boolean ok() {
-        return endReason.byBound() && requests > 0 && errors() == 0 && lost == 0;
+        boolean didWork = options.idle() ? held == options.conns() : requests > 0;
+        return endReason.byBound() && didWork && errors() == 0 && lost == 0;
     }
 
     /** The process exit status for this report: 0 if {@link #ok()}, else 1. */
@@ -63,7 +74,10 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
     /** Human-readable multi-line summary. */
     public String summary() {
         LoadOptions o = options;
-        String shape = o.churn() ? "churn (connect, 1 line, close)" : "depth " + o.depth();
+        String shape = o.churn() ? "churn (connect, 1 line, close)"
+                : o.idle() ? "idle (nothing sent)"
+                : o.paced() ? "1 line every " + o.intervalMillis() + " ms, depth " + o.depth()
+                : "depth " + o.depth();
         StringBuilder sb = new StringBuilder(640);
         sb.append(fmt("ringside-loadgen %s %s: %d conns, %s, %d-byte lines, %d thread(s)%n",
                 o.mode().name().toLowerCase(Locale.ROOT), o.target(), o.conns(), shape, o.size(), o.threads()));
@@ -71,7 +85,11 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
                 endReason.label()));
         sb.append(fmt("  requests      %,d verified, %,.1f req/s%n", requests, requestsPerSecond()));
         sb.append(fmt("  connections   %,d", connections));
-        sb.append(o.churn() ? fmt(", %,.1f connects/s%n", connectsPerSecond()) : System.lineSeparator());
+        sb.append(o.churn() ? fmt(", %,.1f connects/s%n", connectsPerSecond())
+                : fmt(", %,d of %,d up at the end%n", held, o.conns()));
+        if (o.paced()) {
+            sb.append(fmt("  skipped ticks %,d (no line sent: re-connecting, reply outstanding, or late)%n", skipped));
+        }
         sb.append(fmt("  errors        %,d (mismatches %,d, connection errors %,d, connect failures %,d)%n",
                 errors(), mismatches, connectionErrors, connectFailures));
         sb.append(fmt("  lost          %,d (in flight at the end, not lost: %,d)%n", lost, inFlight));
@@ -96,6 +114,10 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "threads", o.threads());
         field(sb, "churn", o.churn());
         field(sb, "src_ips", o.srcIps());
+        field(sb, "src_ip_first", o.srcIpFirst());
+        field(sb, "interval_ms", o.intervalMillis());
+        field(sb, "idle", o.idle());
+        field(sb, "ramp_s", number(o.rampSeconds()));
         field(sb, "warmup_s", number(o.warmup()));
         field(sb, "end_reason", '"' + endReason.label() + '"');
         field(sb, "seconds", number(measuredSeconds));
@@ -103,6 +125,8 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "rps", number(requestsPerSecond()));
         field(sb, "connections", connections);
         field(sb, "connects_per_s", number(connectsPerSecond()));
+        field(sb, "held", held);
+        field(sb, "skipped", skipped);
         field(sb, "errors", errors());
         field(sb, "mismatches", mismatches);
         field(sb, "connection_errors", connectionErrors);

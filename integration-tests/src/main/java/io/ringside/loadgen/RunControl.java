@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The clock and the stop switch shared by the workers and the coordinating thread of one run.
  *
- * <p>Phases: connect (steady mode: until every worker has settled its first connect attempts or the
- * connect timeout passed), then load, which starts with {@code warmup} seconds and then measures until
+ * <p>Phases: connect (steady, paced and idle modes: until every worker has settled its first connect
+ * attempts or the ramp plus the connect timeout passed), then load, which starts with {@code warmup} seconds and then measures until
  * the end time or the request bound. The last worker to settle starts the load phase and wakes the
  * others; a steady run with no connection at all ends there as {@link EndReason#NO_CONNECTIONS}.
- * The first {@link #stop} wins and wakes every worker.
+ * The first {@link #stop} wins and wakes every worker. When the load phase starts (not in churn mode)
+ * one line {@code ringside-loadgen: READY connected=N of M} goes to stderr, for scripts that sample
+ * the server while the connections are up.
  *
  * <p>Threading: thread-safe. Times are {@link System#nanoTime()} values, published through volatile
  * fields ({@code loadStart} last, so a reader that sees it also sees the measure window).
@@ -40,7 +42,7 @@ final class RunControl {
     RunControl(LoadOptions options, long startNanos) {
         this.options = options;
         this.startNanos = startNanos;
-        this.connectDeadline = startNanos + seconds(options.connectTimeout());
+        this.connectDeadline = startNanos + seconds(options.rampSeconds() + options.connectTimeout());
         this.unsettledWorkers = new AtomicInteger(options.threads());
     }
 
@@ -72,6 +74,10 @@ final class RunControl {
         if (!options.churn() && connectedAtStart.get() == 0) {
             stop(EndReason.NO_CONNECTIONS);
             return;
+        }
+        if (!options.churn()) {
+            System.err.println("ringside-loadgen: READY connected=" + connectedAtStart.get() + " of " + options.conns());
+            System.err.flush();
         }
         long now = System.nanoTime();
         long start = now + seconds(options.warmup());

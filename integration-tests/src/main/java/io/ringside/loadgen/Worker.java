@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -15,18 +16,23 @@ import java.util.function.Consumer;
  * One event-loop thread of the generator: its own {@link Selector} driving a share of the
  * connections (ids {@code index}, {@code index + threads}, ...).
  *
- * <p>It opens its connections (at most {@value #MAX_CONNECTING} connecting at once), reports to
- * {@link RunControl} when its first attempts have settled, and once the load phase starts keeps
- * {@code depth} lines in flight on each connection (churn: connect, one line, reply, close, again).
- * Every reply is checked by {@link InFlightLines}. A connection that fails to connect, breaks or
- * closes early is counted, loses its lines in flight and is re-opened after {@value #RETRY_MILLIS} ms.
- * The loop ends at the end of the measured window, or when the run is stopped.
+ * <p>It opens its connections (at most {@value #MAX_CONNECTING} connecting at once; with a ramp, the
+ * i-th of its n connections not before start + ramp * i / n), reports to {@link RunControl} when its
+ * first attempts have settled, and once the load phase starts keeps {@code depth} lines in flight on
+ * each connection (churn: connect, one line, reply, close, again; paced: one line per connection at
+ * each of its {@link Pacer} ticks, skipped while {@code depth} lines are unanswered; idle: nothing).
+ * Every reply is checked by {@link InFlightLines} and counted by {@link ReplyTally}. A connection that
+ * fails to connect, breaks or closes early is counted, loses its lines in flight and is re-opened
+ * after {@value #RETRY_MILLIS} ms. The loop ends at the end of the measured window, or when the run
+ * is stopped. Paced mode, at the end: a line still unanswered a whole interval after it was sent
+ * counts as lost (a healthy server answers well within the interval; otherwise a dropped line would
+ * only show as "in flight" while its connection skips every later tick).
  *
  * <p>Threading: {@link #run()} runs on the worker's own thread, which alone touches its connections,
  * its selector's keys and the counters of its {@link WorkerStats}. Other threads only call
  * {@link Selector#wakeup()} (through {@link RunControl}).
  */
-final class Worker implements Runnable, ReplySink {
+final class Worker implements Runnable {
     private static final int MAX_CONNECTING = 256;
     private static final int RETRY_MILLIS = 10;
     private static final long MAX_SELECT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -44,6 +50,13 @@ final class Worker implements Runnable, ReplySink {
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final long connectTimeoutNanos;
     private final long retryNanos = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+    private final long rampNanos;
+    /** Steady mode: a new line as soon as there is room (not paced, not idle). */
+    private final boolean refill;
+    private final Pacer.Tick tick = this::tick;
+    private final ReplyTally replies;
+    /** Paced mode, once the load phase started. */
+    private Pacer pacer;
 
     private int nextToOpen;
     private int connecting;
@@ -52,7 +65,6 @@ final class Worker implements Runnable, ReplySink {
     private boolean loaded;
     private long measureStart = Long.MAX_VALUE;
     private long measureEnd = Long.MAX_VALUE;
-    private long unreportedRequests;
 
     /** A connect attempt and the time by which it must have completed. */
     private record PendingConnect(Connection connection, long attempt, long deadline) {
@@ -65,6 +77,9 @@ final class Worker implements Runnable, ReplySink {
         this.selector = Selector.open();
         this.dialer = new Dialer(options, index);
         this.connectTimeoutNanos = RunControl.seconds(options.connectTimeout());
+        this.rampNanos = RunControl.seconds(options.rampSeconds());
+        this.replies = new ReplyTally(control, stats);
+        this.refill = !options.paced() && !options.idle();
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
             connections.add(new Connection(id, codec, options.linesPerConnection()));
@@ -82,6 +97,11 @@ final class Worker implements Runnable, ReplySink {
             t.printStackTrace();
             control.stop(EndReason.FAILURE);
         } finally {
+            stats.heldAtEnd(countConnected());
+            if (pacer != null) {
+                stats.skipped(pacer.skipped());
+                countOverdue();
+            }
             for (Connection c : connections) {
                 c.close();
             }
@@ -111,10 +131,7 @@ final class Worker implements Runnable, ReplySink {
             } else {
                 selector.select(keyHandler, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
             }
-            if (unreportedRequests > 0) {
-                control.addRequests(unreportedRequests);
-                unreportedRequests = 0;
-            }
+            replies.report();
             stats.publish();
         }
     }
@@ -128,7 +145,7 @@ final class Worker implements Runnable, ReplySink {
             control.stop(EndReason.TIME);
             return;
         }
-        while (nextToOpen < connections.size() && connecting < MAX_CONNECTING) {
+        while (nextToOpen < connections.size() && connecting < MAX_CONNECTING && openAt(nextToOpen) <= now) {
             open(connections.get(nextToOpen++), now);
         }
         while (!retries.isEmpty() && retries.peek().retryAt() <= now && connecting < MAX_CONNECTING) {
@@ -139,6 +156,14 @@ final class Worker implements Runnable, ReplySink {
             settled = true;
             control.workerSettled(countConnected());
         }
+        if (pacer != null && !control.stopped()) {
+            pacer.fireDue(now, tick);
+        }
+    }
+
+    /** The earliest time connection number {@code i} of this worker may be opened (the ramp). */
+    private long openAt(int i) {
+        return rampNanos == 0 ? 0 : control.startNanos() + (long) ((double) rampNanos * i / connections.size());
     }
 
     private long nextDeadline(long now) {
@@ -155,6 +180,12 @@ final class Worker implements Runnable, ReplySink {
         if (!pending.isEmpty()) {
             next = Math.min(next, pending.peek().deadline());
         }
+        if (nextToOpen < connections.size() && connecting < MAX_CONNECTING) {
+            next = Math.min(next, openAt(nextToOpen));
+        }
+        if (pacer != null) {
+            next = Math.min(next, pacer.nextDue());
+        }
         return next;
     }
 
@@ -162,11 +193,41 @@ final class Worker implements Runnable, ReplySink {
         loaded = true;
         measureStart = control.measureStart();
         measureEnd = control.measureEnd();
+        replies.window(measureStart, measureEnd);
+        if (options.paced() && !connections.isEmpty()) {
+            pacer = new Pacer(connections.size(), TimeUnit.MILLISECONDS.toNanos(options.intervalMillis()), now,
+                    new SplittableRandom());
+        }
         for (Connection c : connections) {
             if (c.state() == Connection.State.CONNECTED) {
                 send(c, now);
             }
         }
+    }
+
+    /** Paced mode, at the end: lines unanswered for a whole interval are lost (see the class comment). */
+    private void countOverdue() {
+        long end = control.stopNanos() == 0 ? System.nanoTime() : control.stopNanos();
+        long overdueBefore = end - TimeUnit.MILLISECONDS.toNanos(options.intervalMillis());
+        int overdue = 0;
+        for (Connection c : connections) {
+            if (c.state() == Connection.State.CONNECTED) {
+                overdue += c.lines().sentBefore(overdueBefore);
+            }
+        }
+        stats.overdue(overdue);
+    }
+
+    /** Paced mode: connection number {@code index} of this worker is due to send one line. */
+    private void tick(int index, long now) {
+        Connection c = connections.get(index);
+        int added = c.state() == Connection.State.CONNECTED ? c.fill(c.lines().count() + 1, now) : 0;
+        if (added == 0) {
+            stats.skipped(1); // not connected (re-connecting), or depth lines still unanswered
+            return;
+        }
+        stats.sent(added);
+        flush(c);
     }
 
     private int countConnected() {
@@ -307,7 +368,7 @@ final class Worker implements Runnable, ReplySink {
         }
         long now = System.nanoTime();
         stats.bytesReceived(n);
-        int retired = c.lines().verify(readBuffer.array(), 0, n, now, this);
+        int retired = c.lines().verify(readBuffer.array(), 0, n, now, replies);
         stats.retired(retired);
         if (retired == 0) {
             return;
@@ -322,8 +383,9 @@ final class Worker implements Runnable, ReplySink {
         send(c, now);
     }
 
+    /** Steady and churn modes: tops the connection up to depth lines in flight. */
     private void send(Connection c, long now) {
-        if (!loaded || control.stopped()) {
+        if (!refill || !loaded || control.stopped()) {
             return;
         }
         stats.sent(c.fill(options.linesPerConnection(), now));
@@ -335,33 +397,6 @@ final class Worker implements Runnable, ReplySink {
             stats.bytesSent(c.flush());
         } catch (IOException e) {
             broken(c, "write failed: " + e);
-        }
-    }
-
-    @Override
-    public void replied(long latencyNanos, long nowNanos) {
-        boolean measured = nowNanos >= measureStart && nowNanos < measureEnd;
-        stats.reply(latencyNanos, measured);
-        if (measured) {
-            unreportedRequests++;
-        }
-    }
-
-    @Override
-    public void mismatched(int conn, long seq, int offset, byte got, byte[] expected, int off, int len) {
-        stats.mismatch();
-        if (control.mayDiagnose()) {
-            control.diagnose("mismatch on conn " + conn + " seq " + seq + " at byte " + offset + ": got '"
-                    + LineCodec.printable(new byte[] {got}, 0, 1) + "', expected line '"
-                    + LineCodec.printable(expected, off, len) + "'");
-        }
-    }
-
-    @Override
-    public void unexpected(int conn, int bytes) {
-        stats.mismatch();
-        if (control.mayDiagnose()) {
-            control.diagnose("conn " + conn + ": " + bytes + " bytes arrived with no line in flight");
         }
     }
 }

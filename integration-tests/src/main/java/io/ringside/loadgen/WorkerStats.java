@@ -34,6 +34,8 @@ final class WorkerStats {
     private long lostLines;
     private long bytesSent;
     private long bytesReceived;
+    private long skippedTicks;
+    private int heldAtEnd;
 
     private volatile long publishedReplies;
     private volatile long publishedErrors;
@@ -88,6 +90,24 @@ final class WorkerStats {
         bytesReceived += n;
     }
 
+    /** Paced mode: {@code n} ticks passed without a line (not connected, or depth lines unanswered). */
+    void skipped(long n) {
+        skippedTicks += n;
+    }
+
+    /**
+     * Paced mode, at the end: {@code n} lines on live connections were still unanswered a whole
+     * interval after they were sent; they count as lost, not as in flight.
+     */
+    void overdue(int n) {
+        lostLines += n;
+    }
+
+    /** Connections still up when the worker ended. */
+    void heldAtEnd(int n) {
+        heldAtEnd = n;
+    }
+
     /** Makes the progress counters visible to the coordinator (once per event-loop turn). */
     void publish() {
         publishedReplies = replies;
@@ -118,6 +138,8 @@ final class WorkerStats {
     long lostLines() { return lostLines; }
     long bytesSent() { return bytesSent; }
     long bytesReceived() { return bytesReceived; }
+    long skippedTicks() { return skippedTicks; }
+    int heldAtEnd() { return heldAtEnd; }
 
     /** Lines sent and neither answered nor lost with their connection. */
     long unansweredLines() {

@@ -9,8 +9,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,7 @@ final class LineTestServer implements AutoCloseable {
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<InetAddress> peers = ConcurrentHashMap.newKeySet();
+    private final List<Long> acceptNanos = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
     LineTestServer(Reply reply) throws IOException {
@@ -101,10 +104,16 @@ final class LineTestServer implements AutoCloseable {
         return Set.copyOf(peers);
     }
 
+    /** When each connection was accepted ({@link System#nanoTime()}), in order. */
+    List<Long> acceptNanos() {
+        return List.copyOf(acceptNanos);
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
                 Socket s = listener.accept();
+                acceptNanos.add(System.nanoTime());
                 s.setTcpNoDelay(true);
                 peers.add(s.getInetAddress());
                 open.add(s);
