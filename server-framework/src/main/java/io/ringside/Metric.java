@@ -4,8 +4,10 @@ package io.ringside;
 public enum Metric {
     /** Connections the acceptor accepted from the kernel. */
     ACCEPTED,
-    /** Connections accepted and then refused at admission (hand-off rings full, limits). */
+    /** Connections accepted and then refused at admission (connection limits), with an error line. */
     REFUSED,
+    /** Times every worker's hand-off ring was full, so the acceptor paused accepting until one had room. */
+    HANDOFF_STALLS,
     /** Connections registered with a worker (handler created). */
     OPENED,
     /** Connections closed, for any reason ({@link ServerStats#closed(CloseReason)} splits them). */

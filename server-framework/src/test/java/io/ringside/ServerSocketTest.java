@@ -31,6 +31,17 @@ class ServerSocketTest extends LoopbackServerTest {
     }
 
     @Test
+    void aConnectBurstLargerThanTheHandoffRingWaitsInTheBacklogAndIsServed() throws Exception {
+        InetSocketAddress address = start(UpperCaseHandler::new, "WORKERS", "1", "RING_SIZE", "2");
+        long verified = PipelinedClients.exchange(address, 500, 2, 32, l -> l.toUpperCase(java.util.Locale.ROOT), 60_000);
+        assertEquals(500L * 2 * 32, verified);
+        ServerStats stats = server.stats();
+        assertEquals(0, stats.get(Metric.REFUSED), "nobody refused: " + stats);
+        assertEquals(500, stats.get(Metric.OPENED));
+        assertTrue(stats.get(Metric.HANDOFF_STALLS) > 0, "a 2-slot ring must have filled during a 500-connect burst: " + stats);
+    }
+
+    @Test
     void aClientThatClosesMidLineLeavesNothingBehind() throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         InetSocketAddress address = start(() -> new RecordingHandler(true) {

@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * pending, admits or refuses each connection ({@link Admission}), hands it to a worker round-robin over
  * that worker's ring, and wakes each worker it fed once per batch, only if that worker is asleep.
  *
- * <p>Ring-full policy: a channel whose worker's ring is full goes to the next worker; when every ring is
- * full it is closed at once and counted as {@link Metric#REFUSED} (the acceptor never blocks).
+ * <p>Ring-full policy: a channel whose worker's ring is full goes to the next worker. When every ring is
+ * full (a burst of connects faster than the workers register them), the acceptor holds that one channel,
+ * stops listening for accepts (the kernel keeps queueing clients in the backlog; nobody is refused) and
+ * retries the hand-off every {@value #HANDOFF_RETRY_MILLIS} ms; each such stall is counted
+ * ({@link Metric#HANDOFF_STALLS}). The acceptor never blocks on a ring.
  *
  * <p>Out of descriptors (EMFILE/ENFILE): memcached's answer, not libuv's spare descriptor. The acceptor
  * stops listening for accepts (the kernel keeps queueing clients in the backlog; none is refused) and
@@ -36,6 +39,10 @@ public final class AcceptorLoop implements Runnable {
     private static final long MIN_PAUSE_MILLIS = 5;
     /** Longest pause: how late at most accepting resumes when no connection closes meanwhile. */
     private static final long MAX_PAUSE_MILLIS = 100;
+    /** How often a channel held back by full rings is offered again. */
+    static final long HANDOFF_RETRY_MILLIS = 1;
+    /** At stop, how long a held channel may still wait for room before it is closed. */
+    private static final long HELD_AT_STOP_NANOS = 2_000_000_000L;
 
     private final ServerSocketChannel server;
     private final Selector selector;
@@ -51,6 +58,9 @@ public final class AcceptorLoop implements Runnable {
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
     private int next;
+    /** An admitted channel that found every ring full, waiting for room (accepting is off meanwhile). */
+    private SocketChannel held;
+    private InetSocketAddress heldRemote;
     private boolean paused;
     private long pauseMillis;
     private long pausedUntilNanos;
@@ -75,7 +85,10 @@ public final class AcceptorLoop implements Runnable {
     public void run() {
         try {
             while (!stopping) {
-                if (paused) {
+                if (held != null) {
+                    selector.select(onAcceptable, HANDOFF_RETRY_MILLIS); // accept interest is off: a timed wait
+                    retryHeld();
+                } else if (paused) {
                     // returns at the end of the pause, or early when a worker frees a descriptor
                     selector.select(onAcceptable, Math.max(1, (pausedUntilNanos - System.nanoTime()) / 1_000_000));
                     resumeAccepting();
@@ -83,7 +96,7 @@ public final class AcceptorLoop implements Runnable {
                     selector.select(onAcceptable, 0);
                 }
             }
-            acceptPending(); // clients that completed their handshake before stop are served, not reset
+            finishAtStop();
         } catch (IOException | RuntimeException e) {
             LOG.error("acceptor stopped by an unexpected error", e);
         } finally {
@@ -105,7 +118,7 @@ public final class AcceptorLoop implements Runnable {
     }
 
     private void acceptPending() {
-        for (;;) {
+        while (held == null) {
             SocketChannel ch;
             try {
                 ch = server.accept();
@@ -120,6 +133,10 @@ public final class AcceptorLoop implements Runnable {
             counters.increment(Metric.ACCEPTED);
             admit(ch);
         }
+        wakeFedWorkers();
+    }
+
+    private void wakeFedWorkers() {
         for (int i = 0; i < workers.length; i++) {
             if (fed[i]) {
                 fed[i] = false;
@@ -143,8 +160,45 @@ public final class AcceptorLoop implements Runnable {
             return;
         }
         if (!handOff(ch, remote)) {
-            admission.release(remote);
-            refuse(ch, "server busy");
+            held = ch;
+            heldRemote = remote;
+            acceptKey.interestOps(0);
+            counters.increment(Metric.HANDOFF_STALLS);
+            LOG.debug("every hand-off ring is full: accepting pauses until a worker catches up");
+        }
+    }
+
+    /** Offers the held channel again; once it is placed, accepting resumes. */
+    private void retryHeld() {
+        if (handOff(held, heldRemote)) {
+            held = null;
+            heldRemote = null;
+            wakeFedWorkers();
+            acceptKey.interestOps(paused ? 0 : SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /**
+     * After stop: accepts what completed its handshake before the stop (served, not reset). A channel
+     * still held when the workers stay full for {@link #HELD_AT_STOP_NANOS} is refused.
+     */
+    private void finishAtStop() throws IOException {
+        long deadline = System.nanoTime() + HELD_AT_STOP_NANOS;
+        do {
+            if (held != null) {
+                retryHeld();
+            }
+            if (held == null) {
+                acceptPending();
+            }
+            if (held != null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(HANDOFF_RETRY_MILLIS * 1_000_000);
+            }
+        } while (held != null && System.nanoTime() - deadline < 0);
+        if (held != null) {
+            admission.release(heldRemote);
+            refuse(held, "server stopping");
+            held = null;
         }
     }
 
@@ -189,7 +243,7 @@ public final class AcceptorLoop implements Runnable {
     private void resumeAccepting() {
         paused = false;
         admission.acceptPaused(false);
-        acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        acceptKey.interestOps(held == null ? SelectionKey.OP_ACCEPT : 0);
         // pauseMillis stays until an accept succeeds, so repeated failures keep backing off
     }
 
