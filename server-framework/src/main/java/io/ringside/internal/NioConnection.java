@@ -29,11 +29,8 @@ public final class NioConnection implements Connection {
     private final WorkerLoop loop;
     private final SocketChannel channel;
     private final LineHandler handler;
-    private final LineFramer framer;
     private final OutputQueue output;
     private InetSocketAddress remote;
-    /** The address admission counted this connection under (null when it did not track addresses). */
-    private final InetSocketAddress admittedRemote;
     /** Loop time of the last complete line (or of the open): the idle timeout's start. */
     private long lastLineNanos;
     /** Loop time when the pending partial line started, 0 when none: the line timeout's start. */
@@ -60,12 +57,10 @@ public final class NioConnection implements Connection {
     NioConnection(long id, WorkerLoop loop, SocketChannel channel, LineHandler handler, InetSocketAddress remote, long nowNanos) {
         this.id = id;
         this.remote = remote;
-        this.admittedRemote = remote;
         this.lastLineNanos = nowNanos;
         this.loop = loop;
         this.channel = channel;
         this.handler = handler;
-        this.framer = loop.framer;
         this.output = new OutputQueue(loop.writePool);
         this.input = new InputBuffer(loop.readPool, loop.framer);
     }
@@ -215,8 +210,12 @@ public final class NioConnection implements Connection {
         return channel != null;
     }
 
+    /**
+     * The address admission counted this connection under: the one the acceptor passed when admission
+     * tracks addresses (the lazily looked-up one otherwise, which admission then ignores).
+     */
     InetSocketAddress admittedAddress() {
-        return admittedRemote;
+        return remote;
     }
 
     /** Calls onLine (lastChunk null) or onBlock with the span; a throwing handler closes its connection. */
@@ -235,9 +234,9 @@ public final class NioConnection implements Connection {
     }
 
     private void lineTooLong() {
-        loop.log.warnRateLimited(this, "line too long (max " + framer.maxLineBytes() + " bytes), closing");
+        loop.log.warnRateLimited(this, "line too long (max " + loop.framer.maxLineBytes() + " bytes), closing");
         try {
-            HOOKS.lineTooLong(handler, this, framer.maxLineBytes());
+            HOOKS.lineTooLong(handler, this, loop.framer.maxLineBytes());
         } catch (RuntimeException | Error e) {
             handlerFailed(e);
             return;
@@ -477,7 +476,7 @@ public final class NioConnection implements Connection {
 
     @Override
     public Connection writeEndOfLine() {
-        byte[] t = framer.replyTerminator();
+        byte[] t = loop.framer.replyTerminator();
         return write(t, 0, t.length);
     }
 
