@@ -20,6 +20,8 @@ public enum Metric {
     BYTES_OUT,
     /** Queued output bytes discarded because a connection closed before they were flushed. */
     BYTES_UNFLUSHED,
+    /** Unterminated last lines dropped because the peer closed (or the server stopped) before their end. */
+    PARTIAL_LINES_DROPPED,
     /** Exceptions thrown by handler hooks. */
     HANDLER_ERRORS,
     /** accept() failures (out of descriptors: EMFILE/ENFILE), each followed by a pause in accepting. */

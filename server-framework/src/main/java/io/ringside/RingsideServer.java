@@ -69,14 +69,17 @@ public final class RingsideServer implements AutoCloseable {
             server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
             localAddress = (InetSocketAddress) server.getLocalAddress();
             Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
-            WorkerLoop[] loops = new WorkerLoop[config.workers()];
-            for (int i = 0; i < loops.length; i++) {
-                loops[i] = new WorkerLoop(i, config, factory, connectionIds, admission);
+            List<WorkerLoop> loops = new ArrayList<>();
+            workers = loops; // so that a failure below closes the selectors opened so far
+            for (int i = 0; i < config.workers(); i++) {
+                loops.add(new WorkerLoop(i, config, factory, connectionIds, admission));
             }
-            workers = List.of(loops);
-            acceptor = new AcceptorLoop(server, loops, admission, config.endOfLine().replyTerminator());
+            workers = List.copyOf(loops);
+            acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator());
         } catch (IOException | RuntimeException e) {
             server.close();
+            workers.forEach(WorkerLoop::closeUnstarted);
+            workers = List.of();
             throw e;
         }
         workers.forEach(WorkerLoop::start);

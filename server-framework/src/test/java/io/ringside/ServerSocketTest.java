@@ -105,6 +105,36 @@ class ServerSocketTest extends LoopbackServerTest {
         }
     }
 
+    @Test
+    void aDrainWaitsForABackpressuredReaderAndEndsCleanly() throws Exception {
+        byte[] reply = new byte[64 * 1024]; // each line's reply alone passes the high watermark
+        java.util.Arrays.fill(reply, (byte) 'r');
+        InetSocketAddress address = start(() -> new LineHandler() {
+            @Override
+            protected void onLine(Connection c, ByteSpan line) {
+                c.write(reply);
+            }
+        }, "WORKERS", "1", "OUTPUT_HIGH_WATERMARK", "64k", "OUTPUT_LOW_WATERMARK", "16k", "DRAIN_TIMEOUT", "20s");
+        int lines = 200; // 12.8 MB of replies: far more than the socket buffers hold
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write("x\n".repeat(lines).getBytes(StandardCharsets.US_ASCII));
+            await(() -> server.stats().get(Metric.BYTES_IN) == 2L * lines, "every request read");
+            Thread.sleep(200); // the client reads nothing yet: the connection sits above its high watermark
+            boolean[] clean = new boolean[1];
+            Thread stopper = new Thread(() -> clean[0] = server.stop());
+            stopper.start();
+            long received = 0;
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+                received += n; // then EOF: the drain closed the connection once the last reply was out
+            }
+            stopper.join();
+            assertEquals((long) lines * reply.length, received);
+            assertTrue(clean[0], "the drain ended cleanly, not at its deadline: " + server.stats());
+        }
+    }
+
     /** Replies each line upper-cased (ASCII). */
     static final class UpperCaseHandler extends LineHandler {
         @Override

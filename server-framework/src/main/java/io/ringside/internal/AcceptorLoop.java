@@ -62,6 +62,8 @@ public final class AcceptorLoop implements Runnable {
     private SocketChannel held;
     private InetSocketAddress heldRemote;
     private boolean paused;
+    /** After stop: when the last accepting must end. */
+    private long stopDeadlineNanos;
     private long pauseMillis;
     private long pausedUntilNanos;
 
@@ -118,7 +120,7 @@ public final class AcceptorLoop implements Runnable {
     }
 
     private void acceptPending() {
-        while (held == null) {
+        while (held == null && !(stopping && System.nanoTime() - stopDeadlineNanos > 0)) {
             SocketChannel ch;
             try {
                 ch = server.accept();
@@ -184,6 +186,7 @@ public final class AcceptorLoop implements Runnable {
      */
     private void finishAtStop() throws IOException {
         long deadline = System.nanoTime() + HELD_AT_STOP_NANOS;
+        stopDeadlineNanos = deadline; // bounds acceptPending() too: a connect flood cannot hold the stop
         do {
             if (held != null) {
                 retryHeld();

@@ -24,6 +24,8 @@ import java.time.Duration;
  */
 public final class NioConnection implements Connection {
     private static final HandlerAccess HOOKS = HandlerAccess.get();
+    /** While draining, reads per wake-up before the other connections get their turn. */
+    private static final int MAX_READS_WHILE_DRAINING = 16;
 
     private final long id;
     private final WorkerLoop loop;
@@ -85,7 +87,11 @@ public final class NioConnection implements Connection {
     /** The socket is readable: one read (more while draining), then frame and dispatch, then flush. */
     void onReadable() {
         assert loop.inLoop();
-        while (!closed && wantsRead()) {
+        for (int reads = 0; !closed && wantsRead(); reads++) {
+            if (reads == MAX_READS_WHILE_DRAINING) {
+                loop.queueReady(this); // more next turn: one connection must not hold its worker (or the drain deadline)
+                break;
+            }
             int n;
             try {
                 n = channel.read(input.forRead());
@@ -268,6 +274,10 @@ public final class NioConnection implements Connection {
     /** End of a read batch: close after the peer's end of stream, flush, update interest. */
     private void afterBatch() {
         if (!closed && inputDone && !closing && !queuedReady && !input.hasUnscanned()) {
+            if (input.holdsPartialLine()) {
+                loop.counters.increment(Metric.PARTIAL_LINES_DROPPED);
+                loop.log.debug(this, "end of stream inside a line: its bytes are dropped", null);
+            }
             closeAfterFlush(closeReason != null ? closeReason : CloseReason.SERVER_STOP);
         }
         flush();
@@ -296,8 +306,8 @@ public final class NioConnection implements Connection {
         long pending = output.pending();
         if (backpressured && pending <= loop.lowWatermark) {
             backpressured = false;
-            if (input.hasUnscanned()) {
-                loop.queueReady(this);
+            if (input.hasUnscanned() || draining) {
+                loop.queueReady(this); // a draining connection must go on to read to the end, see onReady
             }
         }
         if (closing && pending == 0) {
@@ -423,7 +433,9 @@ public final class NioConnection implements Connection {
             } catch (IOException e) {
                 r = null;
             }
-            remote = r;
+            if (loop.inLoop()) {
+                remote = r; // cached only by the owning worker (the field is confined to it)
+            }
         }
         return r;
     }
@@ -507,7 +519,7 @@ public final class NioConnection implements Connection {
         assert loop.inLoop();
         if (userPaused) {
             userPaused = false;
-            if (input.hasUnscanned()) {
+            if (input.hasUnscanned() || draining) {
                 loop.queueReady(this);
             }
             updateInterest();

@@ -7,6 +7,7 @@ import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ServerConfig;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.CancelledKeyException;
@@ -80,6 +81,8 @@ public final class WorkerLoop implements Runnable {
     private volatile Thread thread;
     /** Set by requestDrain(); read by the loop each turn. */
     private volatile boolean drainRequested;
+    /** Set when the loop ended (drain done or crash); the acceptor then offers it nothing more. */
+    private volatile boolean terminatedEarly;
     private volatile long drainDeadlineNanos;
     private boolean draining;
 
@@ -114,6 +117,15 @@ public final class WorkerLoop implements Runnable {
         this.handoff = new Handoff(config.ringSize(), this::register);
     }
 
+    /** Closes the selector of a loop that was built but never started (a failed server start). */
+    public void closeUnstarted() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("selector close failed", e);
+        }
+    }
+
     /** Starts the loop's thread, named {@code ringside-worker-N}. */
     public void start() {
         Thread t = new Thread(this, "ringside-worker-" + index);
@@ -137,11 +149,14 @@ public final class WorkerLoop implements Runnable {
      * is full (the caller tries another worker). Does not wake the worker; see {@link #wakeUp()}.
      */
     public boolean offer(SocketChannel channel, InetSocketAddress remote) {
-        return handoff.offer(channel, remote);
+        return !terminatedEarly && handoff.offer(channel, remote);
     }
 
     /** Wakes the loop if it is blocked (or about to block) in select; coalesced, thread-safe. */
     public void wakeUp() {
+        // The ring's publish is a release store: without a full fence the read of the flag below could be
+        // ordered before it, and both sides could miss each other. Pairs with the fence in turn().
+        VarHandle.fullFence();
         if (wakeupNeeded.get() && wakeupNeeded.getAndSet(false)) {
             selector.wakeup();
         }
@@ -191,6 +206,8 @@ public final class WorkerLoop implements Runnable {
         } catch (Throwable t) {
             LOG.error("worker {} stopped by an unexpected error", index, t);
         } finally {
+            terminatedEarly = true;
+            handoff.drain(); // channels still on the ring are closed and released by register()
             for (NioConnection c : connections.snapshot()) {
                 c.closeNow(CloseReason.DRAIN_TIMEOUT);
             }
@@ -219,6 +236,7 @@ public final class WorkerLoop implements Runnable {
             selector.selectNow(onSelected);
         } else {
             wakeupNeeded.set(true);
+            VarHandle.fullFence(); // the flag store before the re-check of the ring; pairs with wakeUp()
             if (hasExternalWork()) {
                 selector.selectNow(onSelected);
             } else {
@@ -283,6 +301,11 @@ public final class WorkerLoop implements Runnable {
     }
 
     private void register(SocketChannel ch, InetSocketAddress remote) {
+        if (terminatedEarly) {
+            closeQuietly(ch);
+            admission.release(remote);
+            return;
+        }
         NioConnection c;
         try {
             ch.configureBlocking(false);
@@ -290,7 +313,7 @@ public final class WorkerLoop implements Runnable {
             LineHandler handler = factory.newHandler();
             c = new NioConnection(connectionIds.incrementAndGet(), this, ch, handler, remote, turnNanos);
             c.registered(ch.register(selector, SelectionKey.OP_READ, c));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError | AssertionError e) {
             log.warnRateLimited("worker-" + index, "could not register an accepted connection: " + e);
             counters.increment(Metric.REFUSED);
             closeQuietly(ch);
@@ -393,9 +416,10 @@ public final class WorkerLoop implements Runnable {
         runTimers();
     }
 
+    /** Runs the tasks present now; tasks they post run next turn (a self-reposting task cannot starve the loop). */
     private void runInbox() {
         Runnable task;
-        while ((task = inbox.poll()) != null) {
+        for (int n = inbox.size(); n > 0 && (task = inbox.poll()) != null; n--) {
             try {
                 task.run();
             } catch (RuntimeException e) {
