@@ -40,6 +40,8 @@ public final class WorkerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
     /** How often idle and line timeouts are checked: their precision. */
     private static final long SWEEP_INTERVAL_NANOS = 250_000_000L;
+    /** Pending timers above which cancelled ones are purged (at most once per sweep interval). */
+    private static final int TIMER_PURGE_THRESHOLD = 1024;
 
     final int index;
     final LineFramer framer;
@@ -62,6 +64,7 @@ public final class WorkerLoop implements Runnable {
     /** System.nanoTime() read once per turn, after select: the clock of timeouts (no read per line). */
     long turnNanos = System.nanoTime();
     private long nextSweepNanos;
+    private long nextTimerPurgeNanos;
     /** When select delivered its first ready key this turn (0: none yet): the start of the turn's work. */
     private long firstEventNanos;
     private final AtomicLong connectionIds;
@@ -430,6 +433,11 @@ public final class WorkerLoop implements Runnable {
 
     void runTimers() {
         long now = System.nanoTime();
+        if (timers.size() > TIMER_PURGE_THRESHOLD && now - nextTimerPurgeNanos >= 0) {
+            // cancelled timers (a request timeout cancelled by its reply) would otherwise stay until their deadline
+            timers.removeIf(LoopTimer::isCancelled);
+            nextTimerPurgeNanos = now + SWEEP_INTERVAL_NANOS;
+        }
         LoopTimer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
