@@ -412,6 +412,10 @@ public final class WorkerLoop implements Runnable {
         return !inbox.isEmpty() || !ready.isEmpty() || (t != null && t.deadlineNanos - System.nanoTime() <= 0);
     }
 
+    int pendingTimers() {
+        return timers.size();
+    }
+
     /** The harness: one turn without select. */
     void runLocalWork() {
         runInbox();
