@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * <p>Threading: confined to the worker that owns the connection. Only {@link #execute},
  * {@link #schedule}, {@link #id()} and {@link #remoteAddress()} may be called from other threads;
- * {@code execute} and {@code schedule} hand the work over to the owning worker. Every other method
- * asserts (with {@code -ea}) that it runs on the owning worker.
+ * {@code execute} and {@code schedule} hand the work over to the owning worker. The methods that change the
+ * connection (writes, {@link #readBlock}, pause/resume, close) assert (with {@code -ea}) that they run on
+ * the owning worker; the others must be called there too.
  *
  * <p>Writes are queued in the connection's output buffer and flushed once per read batch with one
  * gathering write. They never block and are never truncated while the connection stays open; above the
