@@ -94,6 +94,11 @@ public final class DetachedConnection {
         return connection.closedBecause();
     }
 
+    /** The connection's loop (tests of the loop's machinery). */
+    WorkerLoop loop() {
+        return loop;
+    }
+
     /** Counters of the connection's loop. */
     public Counters counters() {
         return loop.counters;

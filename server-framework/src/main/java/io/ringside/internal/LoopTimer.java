@@ -10,12 +10,15 @@ import io.ringside.ScheduledTask;
 final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
     final long deadlineNanos;
     final Runnable task;
+    /** The connection the timer belongs to, or null: its timers are dropped once it is closed. */
+    private final NioConnection owner;
     /** Written by any thread in cancel(); read by the worker before running the task. */
     private volatile boolean cancelled;
 
-    LoopTimer(long deadlineNanos, Runnable task) {
+    LoopTimer(long deadlineNanos, Runnable task, NioConnection owner) {
         this.deadlineNanos = deadlineNanos;
         this.task = task;
+        this.owner = owner;
     }
 
     @Override
@@ -27,6 +30,11 @@ final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
 
     boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Worker only: cancelled, or its connection closed; it will never run. */
+    boolean isDead() {
+        return cancelled || (owner != null && owner.isClosed());
     }
 
     @Override

@@ -551,7 +551,7 @@ public final class NioConnection implements Connection {
 
     @Override
     public ScheduledTask schedule(Duration delay, Runnable task) {
-        return loop.schedule(delay.toNanos(), () -> runOnLoop(task));
+        return loop.schedule(delay.toNanos(), () -> runOnLoop(task), this);
     }
 
     /** Runs a task of this connection's on its loop, unless closed, then flushes what it wrote. */

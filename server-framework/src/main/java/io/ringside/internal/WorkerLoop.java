@@ -174,7 +174,12 @@ public final class WorkerLoop implements Runnable {
     }
 
     LoopTimer schedule(long delayNanos, Runnable task) {
-        LoopTimer t = new LoopTimer(System.nanoTime() + delayNanos, task);
+        return schedule(delayNanos, task, null);
+    }
+
+    /** A timer of {@code owner}'s, dropped without running once the connection is closed. */
+    LoopTimer schedule(long delayNanos, Runnable task, NioConnection owner) {
+        LoopTimer t = new LoopTimer(System.nanoTime() + delayNanos, task, owner);
         if (inLoop()) {
             timers.add(t);
         } else {
@@ -438,14 +443,15 @@ public final class WorkerLoop implements Runnable {
     void runTimers() {
         long now = System.nanoTime();
         if (timers.size() > TIMER_PURGE_THRESHOLD && now - nextTimerPurgeNanos >= 0) {
-            // cancelled timers (a request timeout cancelled by its reply) would otherwise stay until their deadline
-            timers.removeIf(LoopTimer::isCancelled);
+            // cancelled timers (a request timeout cancelled by its reply) and timers of closed connections
+            // would otherwise stay until their deadline
+            timers.removeIf(LoopTimer::isDead);
             nextTimerPurgeNanos = now + SWEEP_INTERVAL_NANOS;
         }
         LoopTimer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
+            if (!t.isDead()) {
                 try {
                     t.task.run();
                 } catch (RuntimeException e) {

@@ -29,6 +29,21 @@ class LoopTimerTest {
     }
 
     @Test
+    void timersOfAClosedConnectionArePurgedWithoutRunning() {
+        io.ringside.RecordingHandler handler = new io.ringside.RecordingHandler(false);
+        DetachedConnection detached = new DetachedConnection(ServerConfig.defaults(), handler);
+        io.ringside.Connection c = detached.connection();
+        List<String> ran = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            c.schedule(java.time.Duration.ofHours(1), () -> ran.add("late"));
+        }
+        c.close();
+        detached.loop().runTimers();
+        assertEquals(List.of(), ran);
+        assertEquals(0, detached.loop().pendingTimers(), "a closed connection's timers are dropped");
+    }
+
+    @Test
     void dueTimersRunInDeadlineOrderAndCancelledOnesDoNot() throws Exception {
         WorkerLoop loop = WorkerLoop.detached(ServerConfig.defaults(), () -> null);
         loop.bindToCurrentThread();
