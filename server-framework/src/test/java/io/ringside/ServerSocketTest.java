@@ -32,7 +32,13 @@ class ServerSocketTest extends LoopbackServerTest {
 
     @Test
     void aConnectBurstLargerThanTheHandoffRingWaitsInTheBacklogAndIsServed() throws Exception {
-        InetSocketAddress address = start(UpperCaseHandler::new, "WORKERS", "1", "RING_SIZE", "2");
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        InetSocketAddress address = start(() -> {
+            if (first.getAndSet(false)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L); // the worker is busy: the ring fills
+            }
+            return new UpperCaseHandler();
+        }, "WORKERS", "1", "RING_SIZE", "2");
         long verified = PipelinedClients.exchange(address, 500, 2, 32, l -> l.toUpperCase(java.util.Locale.ROOT), 60_000);
         assertEquals(500L * 2 * 32, verified);
         ServerStats stats = server.stats();

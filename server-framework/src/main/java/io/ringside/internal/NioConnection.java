@@ -353,6 +353,9 @@ public final class NioConnection implements Connection {
         if (key != null) {
             key.cancel();
         }
+        input.release();
+        long lost = output.discard();
+        loop.connectionClosed(this, reason, lost); // counted before the peer can see the close
         if (channel != null) {
             try {
                 channel.close();
@@ -360,9 +363,6 @@ public final class NioConnection implements Connection {
                 loop.log.debug(this, "close failed", e);
             }
         }
-        input.release();
-        long lost = output.discard();
-        loop.connectionClosed(this, reason, lost);
         try {
             HOOKS.close(handler, this, reason);
         } catch (RuntimeException | Error e) {
