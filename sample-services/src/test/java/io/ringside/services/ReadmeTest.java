@@ -35,6 +35,20 @@ class ReadmeTest {
     }
 
     @Test
+    void theShippedPropertiesFileWritesOutEveryDefault() throws IOException {
+        java.util.Properties shipped = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(Path.of("..", "config", "ringside.properties"))) {
+            shipped.load(r);
+        }
+        for (Setting s : Setting.values()) {
+            if (s != Setting.PORT) { // per service, documented in a comment
+                assertEquals(s.defaultValue(), shipped.getProperty(s.key()), "config/ringside.properties: " + s.key());
+            }
+        }
+        io.ringside.ServerConfig.builder().applyProperties(shipped).build(); // every key is a known setting
+    }
+
+    @Test
     void theSettingsTableListsEverySettingWithItsDefault() throws IOException {
         String readme = Files.readString(README);
         for (Setting s : Setting.values()) {
