@@ -45,9 +45,4 @@ public enum EndOfLine {
     public byte[] replyTerminator() {
         return reply.clone();
     }
-
-    /** Length of the longest terminator, for sizing buffers. */
-    public int maxTerminatorLength() {
-        return dropsCarriageReturn ? 2 : 1;
-    }
 }

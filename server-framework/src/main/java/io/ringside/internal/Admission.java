@@ -71,8 +71,4 @@ public final class Admission {
     boolean tracksAddresses() {
         return maxPerAddress > 0;
     }
-
-    int open() {
-        return open.get();
-    }
 }

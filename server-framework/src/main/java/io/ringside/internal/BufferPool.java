@@ -14,18 +14,16 @@ public final class BufferPool {
     private final int bufferSize;
     private final int maxRetained;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
-    private long allocated;
 
     public BufferPool(int bufferSize, int maxRetained) {
         this.bufferSize = bufferSize;
         this.maxRetained = maxRetained;
     }
 
-    /** A cleared buffer of {@link #bufferSize()} bytes. */
+    /** A cleared buffer of {@code bufferSize} bytes. */
     ByteBuffer acquire() {
         ByteBuffer b = free.pollLast();
         if (b == null) {
-            allocated++;
             b = ByteBuffer.allocateDirect(bufferSize);
         }
         return b;
@@ -37,18 +35,5 @@ public final class BufferPool {
             b.clear();
             free.addLast(b);
         }
-    }
-
-    int bufferSize() {
-        return bufferSize;
-    }
-
-    /** Buffers ever allocated by this pool (to check reuse). */
-    long allocated() {
-        return allocated;
-    }
-
-    int freeCount() {
-        return free.size();
     }
 }

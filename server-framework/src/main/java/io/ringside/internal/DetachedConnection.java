@@ -99,11 +99,6 @@ public final class DetachedConnection {
         return loop;
     }
 
-    /** Counters of the connection's loop. */
-    public Counters counters() {
-        return loop.counters;
-    }
-
     /** Stands for the socket accepting everything queued; completes a pending close-after-flush. */
     private void collect() {
         if (!connection.isClosed()) {

@@ -28,10 +28,6 @@ final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
         return was;
     }
 
-    boolean isCancelled() {
-        return cancelled;
-    }
-
     /** Worker only: cancelled, or its connection closed; it will never run. */
     boolean isDead() {
         return cancelled || (owner != null && owner.isClosed());

@@ -392,10 +392,6 @@ public final class NioConnection implements Connection {
         }
     }
 
-    long pendingOutput() {
-        return output.pending();
-    }
-
     void drainOutputTo(java.io.ByteArrayOutputStream sink) {
         output.drainTo(sink);
         flush();
