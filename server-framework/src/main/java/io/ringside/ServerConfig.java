@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,7 +17,8 @@ import java.util.Properties;
  * ServerConfig config = ServerConfig.builder()
  *         .loadProperties(Path.of("config/ringside.properties"))
  *         .applyEnvironment(System.getenv())
- *         .set(Setting.PORT, "7000")
+ *         .set(Setting.PORT, "7000")             // text, as in a file
+ *         .idleTimeout(Duration.ofMinutes(2)) // or typed, checked the same way
  *         .build();
  * }</pre>
  *
@@ -41,16 +40,6 @@ public final class ServerConfig {
     /** The configuration with every default. */
     public static ServerConfig defaults() {
         return builder().build();
-    }
-
-    /** A builder starting from this configuration. */
-    public Builder toBuilder() {
-        return new Builder(values.clone());
-    }
-
-    /** The value of a setting as text, as it would be written in a properties file. */
-    public String value(Setting setting) {
-        return String.valueOf(values[setting.ordinal()]);
     }
 
     public String host() {
@@ -142,6 +131,16 @@ public final class ServerConfig {
         return Duration.ofMillis(longValue(Setting.LOOP_LAG_WARNING));
     }
 
+    /** Blocking calls one connection may have in flight before its reading pauses. */
+    public int maxOffloadsPerConnection() {
+        return intValue(Setting.MAX_OFFLOADS_PER_CONNECTION);
+    }
+
+    /** Blocking calls running at once, server-wide. */
+    public int offloadThreads() {
+        return intValue(Setting.OFFLOAD_THREADS);
+    }
+
     public boolean tcpNoDelay() {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
@@ -163,7 +162,11 @@ public final class ServerConfig {
         return b.toString();
     }
 
-    /** Collects settings layer by layer; {@link #build()} checks them together. Not thread-safe. */
+    /**
+     * Collects settings layer by layer; {@link #build()} checks them together. Each typed setter
+     * ({@code .port(7000)}) checks its value exactly as {@link #set} checks text: a bad value throws
+     * {@link IllegalArgumentException} naming the setting. Not thread-safe.
+     */
     public static final class Builder {
         private final Object[] values;
 
@@ -172,10 +175,6 @@ public final class ServerConfig {
             for (Setting s : Setting.values()) {
                 values[s.ordinal()] = s.parse(s.defaultValue());
             }
-        }
-
-        private Builder(Object[] values) {
-            this.values = values;
         }
 
         /**
@@ -188,10 +187,70 @@ public final class ServerConfig {
             return this;
         }
 
+        // One typed setter per Setting, in the enum's order; see each Setting for bounds and meaning.
+        /** {@link Setting#HOST}: text, trimmed, not empty. */
+        public Builder host(String host) { return set(Setting.HOST, host); }
+        /** {@link Setting#PORT}. */
+        public Builder port(int port) { return put(Setting.PORT, port); }
+        /** {@link Setting#WORKERS}; 0 means one per available core. */
+        public Builder workers(int workers) { return put(Setting.WORKERS, workers); }
+        /** {@link Setting#BACKLOG}. */
+        public Builder backlog(int backlog) { return put(Setting.BACKLOG, backlog); }
+        /** {@link Setting#REUSE_PORT}. */
+        public Builder reusePort(boolean reusePort) { return put(Setting.REUSE_PORT, reusePort); }
+        /** {@link Setting#END_OF_LINE}. */
+        public Builder endOfLine(EndOfLine endOfLine) { return put(Setting.END_OF_LINE, endOfLine); }
+        /** {@link Setting#MAX_LINE_BYTES}, in bytes. */
+        public Builder maxLineBytes(int bytes) { return put(Setting.MAX_LINE_BYTES, bytes); }
+        /** {@link Setting#READ_BUFFER_BYTES}, in bytes. */
+        public Builder readBufferBytes(int bytes) { return put(Setting.READ_BUFFER_BYTES, bytes); }
+        /** {@link Setting#WRITE_BUFFER_BYTES}, in bytes. */
+        public Builder writeBufferBytes(int bytes) { return put(Setting.WRITE_BUFFER_BYTES, bytes); }
+        /** {@link Setting#POOL_MAX_BUFFERS}. */
+        public Builder poolMaxBuffers(int buffers) { return put(Setting.POOL_MAX_BUFFERS, buffers); }
+        /** {@link Setting#OUTPUT_HIGH_WATERMARK}, in bytes. */
+        public Builder outputHighWatermark(long bytes) { return put(Setting.OUTPUT_HIGH_WATERMARK, bytes); }
+        /** {@link Setting#OUTPUT_LOW_WATERMARK}, in bytes. */
+        public Builder outputLowWatermark(long bytes) { return put(Setting.OUTPUT_LOW_WATERMARK, bytes); }
+        /** {@link Setting#OUTPUT_HARD_CAP}, in bytes. */
+        public Builder outputHardCap(long bytes) { return put(Setting.OUTPUT_HARD_CAP, bytes); }
+        /** {@link Setting#LINES_PER_WAKEUP}. */
+        public Builder linesPerWakeup(int lines) { return put(Setting.LINES_PER_WAKEUP, lines); }
+        /** {@link Setting#RING_SIZE}; {@link #build()} checks it is a power of two. */
+        public Builder ringSize(int slots) { return put(Setting.RING_SIZE, slots); }
+        /** {@link Setting#DRAIN_TIMEOUT}, whole milliseconds. */
+        public Builder drainTimeout(Duration timeout) { return put(Setting.DRAIN_TIMEOUT, timeout); }
+        /** {@link Setting#IDLE_TIMEOUT}, whole milliseconds; zero: never. */
+        public Builder idleTimeout(Duration timeout) { return put(Setting.IDLE_TIMEOUT, timeout); }
+        /** {@link Setting#LINE_TIMEOUT}, whole milliseconds; zero: never. */
+        public Builder lineTimeout(Duration timeout) { return put(Setting.LINE_TIMEOUT, timeout); }
+        /** {@link Setting#MAX_CONNECTIONS}. */
+        public Builder maxConnections(int connections) { return put(Setting.MAX_CONNECTIONS, connections); }
+        /** {@link Setting#MAX_CONNECTIONS_PER_ADDRESS}; 0: no per-address limit. */
+        public Builder maxConnectionsPerAddress(int connections) { return put(Setting.MAX_CONNECTIONS_PER_ADDRESS, connections); }
+        /** {@link Setting#LOOP_LAG_WARNING}, whole milliseconds. */
+        public Builder loopLagWarning(Duration lag) { return put(Setting.LOOP_LAG_WARNING, lag); }
+        /** {@link Setting#MAX_OFFLOADS_PER_CONNECTION}. */
+        public Builder maxOffloadsPerConnection(int offloads) { return put(Setting.MAX_OFFLOADS_PER_CONNECTION, offloads); }
+        /** {@link Setting#OFFLOAD_THREADS}. */
+        public Builder offloadThreads(int threads) { return put(Setting.OFFLOAD_THREADS, threads); }
+        /** {@link Setting#TCP_NO_DELAY}. */
+        public Builder tcpNoDelay(boolean tcpNoDelay) { return put(Setting.TCP_NO_DELAY, tcpNoDelay); }
+
+        private Builder put(Setting setting, long value) { return store(setting, setting.checked(value)); }
+        private Builder put(Setting setting, Duration value) { return store(setting, setting.checked(value)); }
+        private Builder put(Setting setting, boolean value) { return store(setting, setting.checked(value)); }
+        private Builder put(Setting setting, EndOfLine value) { return store(setting, setting.checked(value)); }
+
+        private Builder store(Setting setting, Object checked) {
+            values[setting.ordinal()] = checked;
+            return this;
+        }
+
         /** Applies every known key of {@code properties}; an unknown key is an error (a typo must not pass silently). */
         public Builder applyProperties(Properties properties) {
             for (String key : properties.stringPropertyNames()) {
-                set(byKey(key), properties.getProperty(key));
+                set(Setting.byKey(key), properties.getProperty(key));
             }
             return this;
         }
@@ -233,14 +292,6 @@ public final class ServerConfig {
             if (!ok) {
                 throw new IllegalArgumentException(message);
             }
-        }
-
-        private static Setting byKey(String key) {
-            String k = key.trim().toLowerCase(Locale.ROOT);
-            return Arrays.stream(Setting.values())
-                    .filter(s -> s.key().equals(k))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown setting '" + key + "'"));
         }
     }
 }

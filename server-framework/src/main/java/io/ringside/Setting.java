@@ -1,5 +1,6 @@
 package io.ringside;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -32,10 +33,12 @@ public enum Setting {
     MAX_CONNECTIONS(Kind.INT, "16000", 1, 10_000_000, "Open connections at most; more are refused with an error line."),
     MAX_CONNECTIONS_PER_ADDRESS(Kind.INT, "0", 0, 10_000_000, "Open connections per client IP at most (0: no per-address limit)."),
     LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
+    MAX_OFFLOADS_PER_CONNECTION(Kind.INT, "16", 1, 1_000_000, "Blocking calls (Connection.offload) one connection may have in flight; reading pauses at this many."),
+    OFFLOAD_THREADS(Kind.INT, "64", 1, 100_000, "Blocking calls (Connection.offload) running at once, server-wide: platform threads on JDK 17-20, virtual threads on JDK 21+."),
     TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
 
     /** The value types a setting can have. */
-    enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
+    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
 
     private final Kind kind;
     private final String defaultValue;
@@ -69,8 +72,15 @@ public enum Setting {
         return description;
     }
 
-    Kind kind() {
-        return kind;
+    /** The setting whose {@link #key()} is {@code key} (trimmed, any case). */
+    static Setting byKey(String key) {
+        String k = key.trim().toLowerCase(Locale.ROOT);
+        for (Setting s : values()) {
+            if (s.key().equals(k)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown setting '" + key + "'");
     }
 
     /**
@@ -79,6 +89,9 @@ public enum Setting {
      * @throws IllegalArgumentException with a one-line message naming the setting
      */
     Object parse(String raw) {
+        if (raw == null) {
+            throw invalid("null", "missing");
+        }
         String text = raw.trim();
         try {
             switch (kind) {
@@ -104,8 +117,85 @@ public enum Setting {
                     throw new AssertionError(kind);
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid " + key() + " '" + raw + "': " + message(e));
+            throw invalid(raw, message(e));
         }
+    }
+
+    /**
+     * Checks a number for an INT or SIZE setting as {@link #parse} checks text, and boxes it as parse
+     * does (Integer or Long).
+     *
+     * @throws IllegalArgumentException with a one-line message naming the setting
+     */
+    Object checked(long value) {
+        if (kind == Kind.INT) {
+            return (int) inRange(value, String.valueOf(value));
+        }
+        requireKind(Kind.SIZE);
+        return inRange(value, String.valueOf(value));
+    }
+
+    /**
+     * Checks a duration for a MILLIS setting: whole milliseconds, within the bounds; boxed as parse does.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the setting
+     */
+    Object checked(Duration value) {
+        requireKind(Kind.MILLIS);
+        if (value == null) {
+            throw invalid("null", "missing");
+        }
+        long millis;
+        try {
+            millis = value.toMillis();
+        } catch (ArithmeticException e) {
+            throw invalid(value.toString(), rangeMessage());
+        }
+        if (!Duration.ofMillis(millis).equals(value)) {
+            throw invalid(value.toString(), "not a whole number of milliseconds");
+        }
+        return inRange(millis, value.toString());
+    }
+
+    /** Checks a value for a BOOL setting (any boolean fits). */
+    Object checked(boolean value) {
+        requireKind(Kind.BOOL);
+        return value;
+    }
+
+    /**
+     * Checks a value for an EOL setting.
+     *
+     * @throws IllegalArgumentException naming the setting when {@code value} is null
+     */
+    Object checked(EndOfLine value) {
+        requireKind(Kind.EOL);
+        if (value == null) {
+            throw invalid("null", "missing");
+        }
+        return value;
+    }
+
+    /** A builder method for one kind called with a setting of another: a bug in the builder. */
+    private void requireKind(Kind expected) {
+        if (kind != expected) {
+            throw new IllegalStateException(key() + " is a " + kind + " setting, not " + expected);
+        }
+    }
+
+    private IllegalArgumentException invalid(String raw, String message) {
+        return new IllegalArgumentException("invalid " + key() + " '" + raw + "': " + message);
+    }
+
+    private long inRange(long value, String shown) {
+        if (value < min || value > max) {
+            throw invalid(shown, rangeMessage());
+        }
+        return value;
+    }
+
+    private String rangeMessage() {
+        return "must be between " + min + " and " + max;
     }
 
     private static String message(IllegalArgumentException e) {
@@ -114,7 +204,7 @@ public enum Setting {
 
     private long checkRange(long value) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
+            throw new IllegalArgumentException(rangeMessage());
         }
         return value;
     }

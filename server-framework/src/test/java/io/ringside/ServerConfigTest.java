@@ -1,12 +1,15 @@
 package io.ringside;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,5 +70,103 @@ class ServerConfigTest {
         assertEquals(1024, c.readBufferBytes());
         assertEquals("RINGSIDE_MAX_LINE_BYTES", Setting.MAX_LINE_BYTES.environmentVariable());
         assertEquals("max-line-bytes", Setting.MAX_LINE_BYTES.key());
+    }
+
+    @Test
+    void typedSettersGiveTheSameConfigAsText() {
+        ServerConfig text = ServerConfig.builder()
+                .set(Setting.HOST, "0.0.0.0").set(Setting.PORT, "7000").set(Setting.WORKERS, "3").set(Setting.BACKLOG, "50")
+                .set(Setting.REUSE_PORT, "true").set(Setting.END_OF_LINE, "crlf").set(Setting.MAX_LINE_BYTES, "2k")
+                .set(Setting.READ_BUFFER_BYTES, "4k").set(Setting.WRITE_BUFFER_BYTES, "8k").set(Setting.POOL_MAX_BUFFERS, "7")
+                .set(Setting.OUTPUT_HIGH_WATERMARK, "1m").set(Setting.OUTPUT_LOW_WATERMARK, "100").set(Setting.OUTPUT_HARD_CAP, "2m")
+                .set(Setting.LINES_PER_WAKEUP, "9").set(Setting.RING_SIZE, "64").set(Setting.DRAIN_TIMEOUT, "3s")
+                .set(Setting.IDLE_TIMEOUT, "0").set(Setting.LINE_TIMEOUT, "2m").set(Setting.MAX_CONNECTIONS, "10")
+                .set(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2").set(Setting.LOOP_LAG_WARNING, "250ms")
+                .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
+                .build();
+        ServerConfig typed = ServerConfig.builder()
+                .host("0.0.0.0").port(7000).workers(3).backlog(50)
+                .reusePort(true).endOfLine(EndOfLine.CRLF).maxLineBytes(2048)
+                .readBufferBytes(4096).writeBufferBytes(8192).poolMaxBuffers(7)
+                .outputHighWatermark(1 << 20).outputLowWatermark(100).outputHardCap(2 << 20)
+                .linesPerWakeup(9).ringSize(64).drainTimeout(Duration.ofSeconds(3))
+                .idleTimeout(Duration.ZERO).lineTimeout(Duration.ofMinutes(2)).maxConnections(10)
+                .maxConnectionsPerAddress(2).loopLagWarning(Duration.ofMillis(250))
+                .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
+                .build();
+        assertEquals(settings(text), settings(typed));
+        Map<String, String> defaults = settings(ServerConfig.defaults());
+        for (Setting s : Setting.values()) {
+            assertNotEquals(defaults.get(s.key()), settings(text).get(s.key()), "the test sets " + s.key() + " away from its default");
+        }
+        assertEquals(4, typed.maxOffloadsPerConnection());
+        assertEquals(8, typed.offloadThreads());
+        assertEquals(Duration.ofMinutes(2), typed.lineTimeout());
+    }
+
+    @Test
+    void everySettingHasATypedSetterNamedAfterIt() {
+        for (Setting s : Setting.values()) {
+            String[] words = s.key().split("-");
+            StringBuilder name = new StringBuilder(words[0]);
+            for (int i = 1; i < words.length; i++) {
+                name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+            }
+            long setters = Arrays.stream(ServerConfig.Builder.class.getMethods())
+                    .filter(m -> m.getName().equals(name.toString()) && m.getParameterCount() == 1).count();
+            assertEquals(1, setters, "ServerConfig.Builder." + name + "(...) for " + s);
+            assertTrue(Arrays.stream(ServerConfig.class.getMethods()).anyMatch(m -> m.getName().equals(name.toString())),
+                    "ServerConfig." + name + "() for " + s);
+        }
+    }
+
+    @Test
+    void badTypedValuesAreRejectedLikeTextNamingTheSetting() {
+        assertRejected("invalid port '70000': must be between 0 and 65535", b -> b.port(70_000));
+        assertRejected("invalid port '-1': must be between 0 and 65535", b -> b.port(-1));
+        assertRejected("invalid max-line-bytes '0': must be between 1 and 67108864", b -> b.maxLineBytes(0));
+        assertRejected("invalid output-hard-cap '4294967296': must be between 1 and 2147483648", b -> b.outputHardCap(1L << 32));
+        assertRejected("invalid offload-threads '0': must be between 1 and 100000", b -> b.offloadThreads(0));
+        assertRejected("invalid max-offloads-per-connection '1000001': must be between 1 and 1000000",
+                b -> b.maxOffloadsPerConnection(1_000_001));
+        assertRejected("invalid drain-timeout 'PT2H': must be between 0 and 3600000", b -> b.drainTimeout(Duration.ofHours(2)));
+        assertRejected("invalid idle-timeout 'PT-0.001S': must be between 0 and 86400000", b -> b.idleTimeout(Duration.ofMillis(-1)));
+        assertRejected("invalid line-timeout 'PT0.000000001S': not a whole number of milliseconds",
+                b -> b.lineTimeout(Duration.ofNanos(1)));
+        assertRejected("invalid loop-lag-warning 'PT2562047788015215H30M7S': must be between 1 and 3600000",
+                b -> b.loopLagWarning(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertRejected("invalid drain-timeout 'null': missing", b -> b.drainTimeout(null));
+        assertRejected("invalid end-of-line 'null': missing", b -> b.endOfLine(null));
+        assertRejected("invalid host 'null': missing", b -> b.host(null));
+        assertRejected("invalid host ' ': empty", b -> b.host(" "));
+        assertRejected("ring-size must be a power of two", b -> b.ringSize(1000).build());
+        assertEquals("invalid port '70000': must be between 0 and 65535",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.PORT, "70000")).getMessage(),
+                "the same message as the typed form");
+    }
+
+    @Test
+    void theOffloadLimitsHaveDefaults() {
+        ServerConfig c = ServerConfig.defaults();
+        assertEquals(16, c.maxOffloadsPerConnection());
+        assertEquals(64, c.offloadThreads());
+    }
+
+    /** Every setting's value, read from {@code ServerConfig{key=value, ...}}. */
+    private static Map<String, String> settings(ServerConfig c) {
+        String s = c.toString();
+        assertTrue(s.startsWith("ServerConfig{") && s.endsWith("}"), s);
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (String pair : s.substring("ServerConfig{".length(), s.length() - 1).split(", ")) {
+            String[] kv = pair.split("=", 2);
+            values.put(kv[0], kv[1]);
+        }
+        assertEquals(Setting.values().length, values.size(), s);
+        return values;
+    }
+
+    private static void assertRejected(String message, java.util.function.Consumer<ServerConfig.Builder> change) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> change.accept(ServerConfig.builder()));
+        assertEquals(message, e.getMessage());
     }
 }
