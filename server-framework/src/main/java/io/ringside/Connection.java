@@ -1,29 +1,34 @@
 package io.ringside;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 /**
  * A handler's view of its connection: write replies, close, pause, run work on the connection's own loop.
  *
  * <p>Threading: confined to the worker that owns the connection. Only {@link #execute},
- * {@link #schedule}, {@link #id()} and {@link #remoteAddress()} may be called from other threads;
- * {@code execute} and {@code schedule} hand the work over to the owning worker. The methods that change the
- * connection (writes, {@link #readBlock}, pause/resume, close) assert (with {@code -ea}) that they run on
- * the owning worker; the others must be called there too.
+ * {@link #schedule}, {@link #id()}, {@link #remoteAddress()} and {@link #localAddress()} may be called
+ * from other threads; {@code execute} and {@code schedule} hand the work over to the owning worker. Every
+ * other method asserts (with {@code -ea}) that it runs on the owning worker.
  *
  * <p>Writes are queued in the connection's output buffer and flushed once per read batch with one
  * gathering write. They never block and are never truncated while the connection stays open; above the
- * high watermark the connection stops reading until the peer catches up, above the hard cap it is
- * closed ({@link CloseReason#OUTPUT_OVERFLOW}). Writes after close are ignored.
+ * high watermark the connection stops reading until the peer catches up ({@link LineHandler#onWritable}
+ * says when), above the hard cap it is closed ({@link CloseReason#OUTPUT_OVERFLOW}). Writes after close
+ * are ignored.
  */
 public interface Connection {
 
     /** Server-unique id, as in log lines ({@code [conn-42]}). */
     long id();
 
-    /** The peer's address. */
+    /** The peer's address (null when it cannot be known, e.g. the socket is already gone). */
     InetSocketAddress remoteAddress();
+
+    /** This end's address (null when it cannot be known). */
+    InetSocketAddress localAddress();
 
     /** Queues {@code len} bytes of {@code src} from {@code off}. */
     Connection write(byte[] src, int off, int len);
@@ -33,11 +38,28 @@ public interface Connection {
         return write(src, 0, src.length);
     }
 
-    /** Queues the bytes of a span (a received line or block chunk) without copying it to the heap. */
-    Connection write(ByteSpan span);
+    /**
+     * Queues {@code src}'s remaining bytes (heap or direct; copied, never truncated) and advances its
+     * position to its limit, as a channel write would.
+     */
+    Connection write(ByteBuffer src);
+
+    /** Queues the bytes of a span (a received line or block chunk, or a span of the application's). */
+    default Connection write(ByteSpan span) {
+        return write(span, 0, span.length());
+    }
+
+    /** Queues {@code span[from, to)} without copying it to the heap. */
+    Connection write(ByteSpan span, int from, int to);
 
     /** Queues text encoded as UTF-8 (allocates for non-ASCII text; ASCII is copied directly). */
     Connection write(CharSequence text);
+
+    /** Queues the decimal digits of {@code value} (a '-' first when negative), without a String. */
+    Connection writeAscii(long value);
+
+    /** Queues {@code value} as an unsigned 64-bit decimal (0 to 18446744073709551615), without a String. */
+    Connection writeUnsignedAscii(long value);
 
     /** Queues the configured reply terminator ({@link EndOfLine#replyTerminator()}). */
     Connection writeEndOfLine();
@@ -52,15 +74,28 @@ public interface Connection {
         return write(text).writeEndOfLine();
     }
 
-    /** Bytes queued and not yet accepted by the socket. */
+    /** Bytes queued and not yet accepted by the peer. */
     long pendingOutputBytes();
 
+    /** Whether pending output is below the high watermark (writing more does not stop reading). */
+    boolean isWritable();
+
     /**
-     * Delivers the next {@code length} received bytes to {@link LineHandler#onBlock} (in one or more
-     * chunks) instead of splitting them into lines; line mode resumes after them. Typically called
-     * from {@link LineHandler#onLine} for a command announcing a payload (memcached's {@code set}).
+     * Delivers the next {@code length} received bytes to {@link LineHandler#onBlock} instead of splitting
+     * them into lines; line mode resumes after them. Typically called from {@link LineHandler#onLine} for
+     * a command announcing a payload.
+     *
+     * @throws IllegalStateException when a block is already pending
      */
     void readBlock(long length);
+
+    /**
+     * {@link #readBlock(long)} for a block followed by a terminator, as memcached's {@code <data>\r\n}
+     * and RESP's bulk strings are: the {@code terminator}'s reply bytes ({@code \r\n} for CRLF and
+     * CRLF_STRICT, {@code \n} for LF) must follow the block, or {@link LineHandler#onBlockEndMismatch} is
+     * called. A block that fits in the read buffer arrives as one span.
+     */
+    void readBlock(long length, EndOfLine terminator);
 
     /** Stops delivering lines and reading from the socket until {@link #resumeReading()}. */
     void pauseReading();
@@ -71,7 +106,7 @@ public interface Connection {
     /** Closes at once; queued output is discarded. {@link LineHandler#onClose} follows with {@link CloseReason#LOCAL_CLOSE}. */
     void close();
 
-    /** Stops reading and closes once every queued byte is flushed. */
+    /** Stops reading and closes once every queued byte is flushed (and pending offloaded calls answered). */
     void closeAfterFlush();
 
     /** Whether the connection is open and not closing. */
@@ -85,6 +120,15 @@ public interface Connection {
      * connection do not run.
      */
     ScheduledTask schedule(Duration delay, Runnable task);
+
+    /**
+     * Runs a blocking {@code call} (a database, a file) off the worker (a virtual thread on JDK 21+, a
+     * bounded pool on 17) and hands its outcome to {@code then} on this connection's worker. Outcomes are
+     * delivered in the order of the calls on this connection, so replies written in {@code then} keep
+     * request order. While {@code max-offloads-per-connection} calls are in flight, reading pauses.
+     * Outcomes for a connection closed meanwhile are dropped.
+     */
+    <T> void offload(Callable<T> call, OffloadCallback<T> then);
 
     /** The object stored with {@link #attach}, or null. */
     Object attachment();

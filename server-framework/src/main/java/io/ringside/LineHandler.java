@@ -1,20 +1,23 @@
 package io.ringside;
 
-import io.ringside.internal.HandlerAccess;
-
 /**
  * The one class to subclass for a line protocol. The framework creates one instance per connection
  * (through a {@link HandlerFactory}) and calls its hooks on the connection's worker thread only, so a
- * handler needs no synchronization for its own fields.
+ * handler needs no synchronization for its own fields. State shared with connections on other workers
+ * (a cache, a counter) does: see the README's "State shared between connections".
  *
- * <p>Hooks, in order: {@link #onOpen} once, then {@link #onLine} (and {@link #onBlock} after a
- * {@link Connection#readBlock}) any number of times, then {@link #onClose} exactly once.
- * {@link #onError} is called when a hook throws; the connection is then closed with
- * {@link CloseReason#HANDLER_ERROR}. Only {@link #onLine} must be implemented.
+ * <p>Hooks, in order: {@link #onOpen} once; then {@link #onLine} (and {@link #onBlock} after a
+ * {@link Connection#readBlock}) any number of times; {@link #onInputEnd} when the peer shut down its
+ * side; {@link #onClose} exactly once. Only {@link #onLine} must be implemented. The hooks are public so
+ * the framework (in other packages) can call them; they are called by the framework only.
+ *
+ * <p>Errors: a hook that throws {@link RequestException} rejects one request: {@link #onRequestError}
+ * writes its reply and the connection goes on. Any other exception is a bug of the handler: it is logged,
+ * {@link #onError} is called and only that connection is closed ({@link CloseReason#HANDLER_ERROR}).
  *
  * <pre>{@code
  * final class UpperCaseHandler extends LineHandler {
- *     protected void onLine(Connection c, ByteSpan line) {
+ *     public void onLine(Connection c, ByteSpan line) {
  *         c.writeLine(line.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
  *     }
  * }
@@ -22,25 +25,33 @@ import io.ringside.internal.HandlerAccess;
  */
 public abstract class LineHandler {
 
-    static {
-        HandlerAccess.install(new HandlerBridge());
-    }
-
     /** Called once when the connection is registered with its worker, before any line. */
-    protected void onOpen(Connection connection) {
+    public void onOpen(Connection connection) {
     }
 
     /**
      * Called for each complete line, terminator removed. {@code line} is valid only during this call.
      */
-    protected abstract void onLine(Connection connection, ByteSpan line);
+    public abstract void onLine(Connection connection, ByteSpan line);
 
     /**
-     * Called with consecutive chunks of a data block requested by {@link Connection#readBlock};
-     * {@code last} is true for the chunk that completes it. The default refuses blocks.
+     * Called with the data block requested by {@link Connection#readBlock}: whole when it fits in the
+     * read buffer, otherwise in consecutive chunks; {@code last} is true for the call that completes it
+     * (after a terminated block larger than the buffer, that call carries an empty chunk once the
+     * terminator is checked). The default refuses blocks.
      */
-    protected void onBlock(Connection connection, ByteSpan chunk, boolean last) {
+    public void onBlock(Connection connection, ByteSpan chunk, boolean last) {
         throw new UnsupportedOperationException(getClass().getName() + " requested a data block but does not override onBlock");
+    }
+
+    /**
+     * Called instead of the block's last {@link #onBlock} when the bytes after a terminated block are not
+     * its terminator (they are consumed, as memcached consumes them). The default writes an error line and
+     * closes after flushing it; a protocol with its own error reply overrides this and goes on.
+     */
+    public void onBlockEndMismatch(Connection connection) {
+        connection.write("ERROR data block not followed by its terminator").writeEndOfLine();
+        connection.closeAfterFlush();
     }
 
     /**
@@ -48,51 +59,42 @@ public abstract class LineHandler {
      * reply is flushed ({@link CloseReason#LINE_TOO_LONG}); the default reply is
      * {@code ERROR line too long (max N bytes)}.
      */
-    protected void onLineTooLong(Connection connection, int maxLineBytes) {
-        connection.write("ERROR line too long (max ").write(Integer.toString(maxLineBytes)).write(" bytes)").writeEndOfLine();
+    public void onLineTooLong(Connection connection, int maxLineBytes) {
+        connection.write("ERROR line too long (max ").writeAscii(maxLineBytes).write(" bytes)").writeEndOfLine();
     }
 
     /**
-     * Called when a hook of this handler threw. The framework has logged it and closes the
-     * connection after this call; a handler may write a last error line here.
+     * Called when a hook threw {@link RequestException}: one bad request. The default writes the
+     * exception's reply line; the connection stays open.
      */
-    protected void onError(Connection connection, Throwable error) {
+    public void onRequestError(Connection connection, RequestException error) {
+        connection.writeLine(error.reply());
+    }
+
+    /**
+     * Called once the peer shut down its side and every line it sent was handled. Replies still queued,
+     * {@link Connection#execute} tasks, timers and {@link Connection#offload} calls of this connection can
+     * still write; the connection closes ({@link CloseReason#PEER_CLOSED}) once they are done and the
+     * output is flushed. The default does nothing more.
+     */
+    public void onInputEnd(Connection connection) {
+    }
+
+    /**
+     * Called once pending output fell below the low watermark after it had reached the high watermark:
+     * a handler streaming a large reply writes its next part here instead of hitting the hard cap.
+     */
+    public void onWritable(Connection connection) {
+    }
+
+    /**
+     * Called when a hook of this handler threw (other than {@link RequestException}). The framework has
+     * logged it and closes the connection after this call; a handler may write a last error line here.
+     */
+    public void onError(Connection connection, Throwable error) {
     }
 
     /** Called exactly once when the connection is closed, for whatever reason. Writes are ignored. */
-    protected void onClose(Connection connection, CloseReason reason) {
-    }
-
-    /** Hands the protected hooks to the framework's internal package, and nothing else. */
-    private static final class HandlerBridge extends HandlerAccess {
-        @Override
-        public void open(LineHandler h, Connection c) {
-            h.onOpen(c);
-        }
-
-        @Override
-        public void line(LineHandler h, Connection c, ByteSpan line) {
-            h.onLine(c, line);
-        }
-
-        @Override
-        public void block(LineHandler h, Connection c, ByteSpan chunk, boolean last) {
-            h.onBlock(c, chunk, last);
-        }
-
-        @Override
-        public void lineTooLong(LineHandler h, Connection c, int max) {
-            h.onLineTooLong(c, max);
-        }
-
-        @Override
-        public void error(LineHandler h, Connection c, Throwable error) {
-            h.onError(c, error);
-        }
-
-        @Override
-        public void close(LineHandler h, Connection c, CloseReason reason) {
-            h.onClose(c, reason);
-        }
+    public void onClose(Connection connection, CloseReason reason) {
     }
 }

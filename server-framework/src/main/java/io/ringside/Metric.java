@@ -22,8 +22,10 @@ public enum Metric {
     BYTES_UNFLUSHED,
     /** Unterminated last lines dropped because the peer closed (or the server stopped) before their end. */
     PARTIAL_LINES_DROPPED,
-    /** Exceptions thrown by handler hooks. */
+    /** Exceptions thrown by handler hooks (other than {@link RequestException}). */
     HANDLER_ERRORS,
+    /** Requests rejected by a handler with {@link RequestException} (the connection stayed open). */
+    REQUEST_ERRORS,
     /** accept() failures (out of descriptors: EMFILE/ENFILE), each followed by a pause in accepting. */
     ACCEPT_FAILURES,
     /** Worker loop turns that took longer than the loop-lag warning (a handler that blocks). */

@@ -1,10 +1,11 @@
 package io.ringside;
 
 import com.google.common.base.Preconditions;
-import io.ringside.internal.AcceptorLoop;
-import io.ringside.internal.Admission;
-import io.ringside.internal.IoWarmup;
-import io.ringside.internal.WorkerLoop;
+import io.ringside.internal.accept.AcceptorLoop;
+import io.ringside.internal.accept.Admission;
+import io.ringside.internal.accept.IoWarmup;
+import io.ringside.internal.loop.OffloadPool;
+import io.ringside.internal.loop.WorkerLoop;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * server.stop();   // drains: stop accepting, answer received lines, flush, close
  * }</pre>
  *
- * <p>Thread-safe: {@link #start()} and {@link #stop} are synchronized; {@link #stats()} may be called
- * from any thread at any time.
+ * <p>Thread-safe: {@link #start()} and {@link #stop} are serialized by a lifecycle lock (not this
+ * object's monitor, so {@link #localAddress()} and {@link #stats()}, callable from any thread at any time,
+ * never wait for a drain).
  */
 public final class RingsideServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingsideServer.class);
@@ -39,12 +42,17 @@ public final class RingsideServer implements AutoCloseable {
     private final ServerConfig config;
     private final HandlerFactory factory;
     private final AtomicLong connectionIds = new AtomicLong();
-    /** Written once by start(); volatile so that stats() needs no lock (it is read during a drain). */
+    /** Serializes start() and stop(); never held by localAddress() or stats(). */
+    private final Object lifecycle = new Object();
+    /** Published once, complete, by start() (a list built elsewhere first); read by stats() on any thread. */
     private volatile List<WorkerLoop> workers = List.of();
     private volatile AcceptorLoop acceptor;
-    private InetSocketAddress localAddress;
+    /** Published by start() before {@code started}; read by localAddress() on any thread. */
+    private volatile InetSocketAddress localAddress;
+    /** Where Connection.offload calls run; created by start(), shut down by stop(). */
+    private volatile ExecutorService offloads;
     private ObjectName mbeanName;
-    private boolean started;
+    private volatile boolean started;
     private boolean stopped;
 
     public RingsideServer(ServerConfig config, HandlerFactory factory) {
@@ -57,41 +65,45 @@ public final class RingsideServer implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound (in use, not permitted)
      */
-    public synchronized RingsideServer start() throws IOException {
-        Preconditions.checkState(!started, "already started");
-        IoWarmup.run();
-        ServerSocketChannel server = ServerSocketChannel.open();
-        try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (config.reusePort()) {
-                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
-            localAddress = (InetSocketAddress) server.getLocalAddress();
-            Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
+    public RingsideServer start() throws IOException {
+        synchronized (lifecycle) {
+            Preconditions.checkState(!started, "already started");
+            IoWarmup.run();
+            ServerSocketChannel server = ServerSocketChannel.open();
+            ExecutorService pool = OffloadPool.create(config.offloadThreads());
             List<WorkerLoop> loops = new ArrayList<>();
-            workers = loops; // so that a failure below closes the selectors opened so far
-            for (int i = 0; i < config.workers(); i++) {
-                loops.add(new WorkerLoop(i, config, factory, connectionIds, admission));
+            try {
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (config.reusePort()) {
+                    server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+                Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
+                for (int i = 0; i < config.workers(); i++) {
+                    loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
+                }
+                acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator());
+                localAddress = (InetSocketAddress) server.getLocalAddress();
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                loops.forEach(WorkerLoop::closeUnstarted);
+                pool.shutdown();
+                acceptor = null;
+                throw e;
             }
-            workers = List.copyOf(loops);
-            acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator());
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            workers.forEach(WorkerLoop::closeUnstarted);
-            workers = List.of();
-            throw e;
+            workers = List.copyOf(loops); // published once, complete: stats() never sees it grow
+            offloads = pool;
+            workers.forEach(WorkerLoop::start);
+            acceptor.start();
+            started = true;
+            registerMBean();
+            LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+            return this;
         }
-        workers.forEach(WorkerLoop::start);
-        acceptor.start();
-        started = true;
-        registerMBean();
-        LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
-        return this;
     }
 
     /** The bound address (the actual port when the configured port was 0). */
-    public synchronized InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         Preconditions.checkState(started, "not started");
         return localAddress;
     }
@@ -110,11 +122,17 @@ public final class RingsideServer implements AutoCloseable {
      * replies until {@code drainTimeout}, then closes what is left. Returns true when every connection
      * drained cleanly; otherwise logs how many connections and bytes could not be flushed. Idempotent.
      */
-    public synchronized boolean stop(Duration drainTimeout) {
-        if (!started || stopped) {
-            return true;
+    public boolean stop(Duration drainTimeout) {
+        synchronized (lifecycle) {
+            if (!started || stopped) {
+                return true;
+            }
+            stopped = true;
+            return drainAndStop(drainTimeout);
         }
-        stopped = true;
+    }
+
+    private boolean drainAndStop(Duration drainTimeout) {
         long before = stats().closed(CloseReason.DRAIN_TIMEOUT);
         long unflushedBefore = stats().get(Metric.BYTES_UNFLUSHED);
         try {
@@ -133,6 +151,7 @@ public final class RingsideServer implements AutoCloseable {
             return false;
         }
         unregisterMBean();
+        offloads.shutdown();
         ServerStats after = stats();
         long timedOut = after.closed(CloseReason.DRAIN_TIMEOUT) - before;
         long unflushed = after.get(Metric.BYTES_UNFLUSHED) - unflushedBefore;

@@ -187,7 +187,7 @@ class FramingTest {
         List<String> seen = new ArrayList<>();
         LineHandler h = new LineHandler() {
             @Override
-            protected void onLine(Connection c, ByteSpan line) {
+            public void onLine(Connection c, ByteSpan line) {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 seen.add(text);
                 if (text.startsWith("set ")) {
@@ -196,7 +196,7 @@ class FramingTest {
             }
 
             @Override
-            protected void onBlock(Connection c, ByteSpan chunk, boolean last) {
+            public void onBlock(Connection c, ByteSpan chunk, boolean last) {
                 block.writeBytes(chunk.toByteArray());
                 if (last) {
                     seen.add("block:" + block.toString(StandardCharsets.ISO_8859_1));

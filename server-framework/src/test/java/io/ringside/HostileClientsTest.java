@@ -158,7 +158,7 @@ class HostileClientsTest extends LoopbackServerTest {
         byte[] chunk = new byte[64 * 1024];
         InetSocketAddress address = start(() -> new LineHandler() {
             @Override
-            protected void onLine(Connection c, ByteSpan line) {
+            public void onLine(Connection c, ByteSpan line) {
                 for (int i = 0; i < 32 && c.isOpen(); i++) { // 2 MiB for one line: no watermark can stop that
                     c.write(chunk);
                 }
@@ -248,7 +248,7 @@ class HostileClientsTest extends LoopbackServerTest {
     void aThrowingHandlerClosesOnlyItsConnectionAndABlockingOneIsReported() throws Exception {
         InetSocketAddress address = start(() -> new LineHandler() {
             @Override
-            protected void onLine(Connection c, ByteSpan line) {
+            public void onLine(Connection c, ByteSpan line) {
                 if (line.equalsAscii("throw")) {
                     throw new IllegalStateException("handler bug");
                 } else if (line.equalsAscii("block")) {
@@ -281,7 +281,7 @@ class HostileClientsTest extends LoopbackServerTest {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         InetSocketAddress address = start(() -> new LineHandler() {
             @Override
-            protected void onLine(Connection c, ByteSpan line) {
+            public void onLine(Connection c, ByteSpan line) {
                 order.add(line.toString(StandardCharsets.US_ASCII));
                 if (line.startsWithAscii("hog")) {
                     java.util.concurrent.locks.LockSupport.parkNanos(50_000); // the hog's 4,000 lines take 200+ ms
@@ -353,7 +353,7 @@ class HostileClientsTest extends LoopbackServerTest {
     /** Byte-exact echo. */
     static final class EchoHandler extends LineHandler {
         @Override
-        protected void onLine(Connection c, ByteSpan line) {
+        public void onLine(Connection c, ByteSpan line) {
             c.writeLine(line);
         }
     }

@@ -15,12 +15,12 @@ public class RecordingHandler extends LineHandler {
     }
 
     @Override
-    protected void onOpen(Connection connection) {
+    public void onOpen(Connection connection) {
         events.add("open");
     }
 
     @Override
-    protected void onLine(Connection connection, ByteSpan line) {
+    public void onLine(Connection connection, ByteSpan line) {
         String text = line.toString(StandardCharsets.ISO_8859_1);
         lines.add(text);
         events.add("line:" + text);
@@ -30,12 +30,12 @@ public class RecordingHandler extends LineHandler {
     }
 
     @Override
-    protected void onClose(Connection connection, CloseReason reason) {
+    public void onClose(Connection connection, CloseReason reason) {
         events.add("close:" + reason);
     }
 
     @Override
-    protected void onError(Connection connection, Throwable error) {
+    public void onError(Connection connection, Throwable error) {
         events.add("error:" + error.getMessage());
     }
 }

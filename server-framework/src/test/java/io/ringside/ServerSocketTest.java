@@ -52,7 +52,7 @@ class ServerSocketTest extends LoopbackServerTest {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         InetSocketAddress address = start(() -> new RecordingHandler(true) {
             @Override
-            protected void onClose(Connection c, CloseReason reason) {
+            public void onClose(Connection c, CloseReason reason) {
                 seen.add(String.join("|", lines) + " " + reason);
             }
         });
@@ -117,7 +117,7 @@ class ServerSocketTest extends LoopbackServerTest {
         java.util.Arrays.fill(reply, (byte) 'r');
         InetSocketAddress address = start(() -> new LineHandler() {
             @Override
-            protected void onLine(Connection c, ByteSpan line) {
+            public void onLine(Connection c, ByteSpan line) {
                 c.write(reply);
             }
         }, "WORKERS", "1", "OUTPUT_HIGH_WATERMARK", "64k", "OUTPUT_LOW_WATERMARK", "16k", "DRAIN_TIMEOUT", "20s");
@@ -144,7 +144,7 @@ class ServerSocketTest extends LoopbackServerTest {
     /** Replies each line upper-cased (ASCII). */
     static final class UpperCaseHandler extends LineHandler {
         @Override
-        protected void onLine(Connection c, ByteSpan line) {
+        public void onLine(Connection c, ByteSpan line) {
             byte[] b = line.toByteArray();
             for (int i = 0; i < b.length; i++) {
                 if (b[i] >= 'a' && b[i] <= 'z') {

@@ -15,12 +15,12 @@ public final class CounterHandler extends LineHandler {
     private long count; // per connection: no locking needed
 
     @Override
-    protected void onOpen(Connection c) {
+    public void onOpen(Connection c) {
         c.writeLine("HELLO " + c.remoteAddress());
     }
 
     @Override
-    protected void onLine(Connection c, ByteSpan line) {
+    public void onLine(Connection c, ByteSpan line) {
         if (line.equalsAscii("INCR")) {            // compares bytes: allocates nothing
             count++;
             c.writeLine("OK");
@@ -36,7 +36,7 @@ public final class CounterHandler extends LineHandler {
     }
 
     @Override
-    protected void onClose(Connection c, CloseReason reason) {
+    public void onClose(Connection c, CloseReason reason) {
         // PEER_CLOSED, LOCAL_CLOSE, LINE_TOO_LONG, HANDLER_ERROR, OUTPUT_OVERFLOW, SERVER_STOP, ...
     }
 

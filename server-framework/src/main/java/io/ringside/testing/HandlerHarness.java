@@ -4,13 +4,14 @@ import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
-import io.ringside.internal.DetachedConnection;
+import io.ringside.internal.harness.HarnessConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Tests a {@link LineHandler} without sockets: feed byte chunks, read what it wrote. The bytes go
- * through the same framing, buffers, budgets and dispatch as on a real connection.
+ * through the same connection, framing, buffers, budgets, back-pressure and dispatch as on a real
+ * connection; only the socket is replaced by an in-memory peer, which can also be slow or stall.
  *
  * <pre>{@code
  * HandlerHarness h = new HandlerHarness(new Rot13Handler());
@@ -18,45 +19,90 @@ import java.nio.charset.StandardCharsets;
  * assertEquals("Uryyb\n", h.takeOutputAscii());
  * }</pre>
  *
- * <p>Confined to the thread that created it.
+ * <p>Every call plays the connection's loop turns until nothing more can happen now: tasks posted with
+ * {@code execute}, timers already due, lines left over from a budget, and offloaded calls (waited for,
+ * up to 30 s). Timers not yet due wait for a later call. Confined to the thread that created it.
  */
 public final class HandlerHarness {
-    private final DetachedConnection connection;
+    private final HarnessConnection connection;
 
     public HandlerHarness(LineHandler handler) {
         this(ServerConfig.defaults(), handler);
     }
 
     public HandlerHarness(ServerConfig config, LineHandler handler) {
-        this.connection = new DetachedConnection(config, handler);
+        this.connection = new HarnessConnection(config, handler);
     }
 
-    /** Delivers {@code bytes} as one read. */
+    /** The peer sends {@code bytes}; the connection reads them as far as it is willing to now. */
     public HandlerHarness feed(byte[] bytes) {
-        connection.receive(ByteBuffer.wrap(bytes));
+        connection.receive(ByteBuffer.wrap(bytes.clone()));
         return this;
     }
 
-    /** Delivers the ISO-8859-1 bytes of {@code text} (one byte per char) as one read. */
+    /** Delivers the ISO-8859-1 bytes of {@code text} (one byte per char). */
     public HandlerHarness feed(String text) {
         return feed(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** The peer closes its side. */
+    /**
+     * Delivers {@code bytes} (its remaining bytes, read in place: do not change them until the
+     * connection has read them, see {@link #unreadBytes()}).
+     */
+    public HandlerHarness feed(ByteBuffer bytes) {
+        connection.receive(bytes);
+        return this;
+    }
+
+    /** The peer shuts down its side (half-close). */
     public HandlerHarness endOfStream() {
         connection.endOfStream();
         return this;
     }
 
-    /** Runs tasks and due timers of the connection's loop. */
+    /** Runs tasks, due timers and left-over lines; waits for offloaded calls. */
     public HandlerHarness settle() {
         connection.settle();
         return this;
     }
 
-    /** Everything written since the last call. */
+    /** Bytes fed that the connection has not read yet (it stopped reading: paused, back-pressure, closed). */
+    public long unreadBytes() {
+        return connection.transport().unread();
+    }
+
+    /**
+     * From now on the peer takes at most {@code bytes} per write of the connection: a slow reader. 0
+     * stalls it: replies queue in the connection, up to its watermarks and hard cap.
+     */
+    public HandlerHarness peerReadsAtMost(long bytes) {
+        connection.transport().peerTakesAtMost(bytes);
+        connection.settle();
+        return this;
+    }
+
+    /** The peer takes everything again. */
+    public HandlerHarness peerReadsEverything() {
+        return peerReadsAtMost(Long.MAX_VALUE);
+    }
+
+    /**
+     * From now on what the connection writes is dropped instead of collected (collecting copies it):
+     * allocates nothing once the pools are warm, for benchmarks. {@link #discardedBytes()} counts it.
+     */
+    public HandlerHarness discardOutput() {
+        connection.transport().discardOutput(true);
+        return this;
+    }
+
+    /** Bytes dropped since {@link #discardOutput()}. */
+    public long discardedBytes() {
+        return connection.transport().discarded();
+    }
+
+    /** Everything written (and taken by the peer) since the last call. */
     public byte[] takeOutput() {
-        return connection.takeOutput();
+        return connection.transport().takeCollected();
     }
 
     /** {@link #takeOutput()} as ISO-8859-1 text. */
@@ -64,7 +110,7 @@ public final class HandlerHarness {
         return new String(takeOutput(), StandardCharsets.ISO_8859_1);
     }
 
-    /** The connection as the handler sees it. */
+    /** The connection as the handler sees it (call its confined methods on this thread only). */
     public Connection connection() {
         return connection.connection();
     }

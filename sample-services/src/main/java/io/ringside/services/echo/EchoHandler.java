@@ -12,7 +12,7 @@ import io.ringside.LineHandler;
  */
 public final class EchoHandler extends LineHandler {
     @Override
-    protected void onLine(Connection connection, ByteSpan line) {
+    public void onLine(Connection connection, ByteSpan line) {
         connection.writeLine(line);
     }
 }

@@ -16,7 +16,7 @@ public final class Rot13Handler extends LineHandler {
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
 
     @Override
-    protected void onLine(Connection connection, ByteSpan line) {
+    public void onLine(Connection connection, ByteSpan line) {
         int n = line.length();
         byte[] scratch = SCRATCH.get();
         if (scratch.length < n) {

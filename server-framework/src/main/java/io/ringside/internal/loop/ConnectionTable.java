@@ -1,5 +1,6 @@
-package io.ringside.internal;
+package io.ringside.internal.loop;
 
+import io.ringside.internal.connection.TransportConnection;
 import java.util.Arrays;
 
 /**
@@ -9,10 +10,10 @@ import java.util.Arrays;
  * <p>Confined to its worker.
  */
 final class ConnectionTable {
-    private NioConnection[] connections = new NioConnection[64];
+    private TransportConnection[] connections = new TransportConnection[64];
     private int count;
 
-    void add(NioConnection c) {
+    void add(TransportConnection c) {
         if (count == connections.length) {
             connections = Arrays.copyOf(connections, count * 2);
         }
@@ -20,12 +21,13 @@ final class ConnectionTable {
         connections[count++] = c;
     }
 
-    void remove(NioConnection c) {
+    /** Removes {@code c}; a connection not in the table is ignored. */
+    void remove(TransportConnection c) {
         int i = c.slot;
-        if (i < 0) {
+        if (i < 0 || i >= count || connections[i] != c) {
             return;
         }
-        NioConnection moved = connections[--count];
+        TransportConnection moved = connections[--count];
         connections[i] = moved;
         moved.slot = i;
         connections[count] = null;
@@ -36,12 +38,12 @@ final class ConnectionTable {
         return count;
     }
 
-    NioConnection get(int i) {
+    TransportConnection get(int i) {
         return connections[i];
     }
 
     /** A copy to iterate over while connections close (and leave the table). */
-    NioConnection[] snapshot() {
+    TransportConnection[] snapshot() {
         return Arrays.copyOf(connections, count);
     }
 }

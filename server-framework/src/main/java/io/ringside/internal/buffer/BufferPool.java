@@ -1,4 +1,4 @@
-package io.ringside.internal;
+package io.ringside.internal.buffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -20,8 +20,13 @@ public final class BufferPool {
         this.maxRetained = maxRetained;
     }
 
+    /** The size of the pooled buffers. */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
     /** A cleared buffer of {@code bufferSize} bytes. */
-    ByteBuffer acquire() {
+    public ByteBuffer acquire() {
         ByteBuffer b = free.pollLast();
         if (b == null) {
             b = ByteBuffer.allocateDirect(bufferSize);
@@ -30,7 +35,7 @@ public final class BufferPool {
     }
 
     /** Takes a buffer back for reuse; the caller must not touch it afterwards. */
-    void release(ByteBuffer b) {
+    public void release(ByteBuffer b) {
         if (b.capacity() == bufferSize && b.isDirect() && free.size() < maxRetained) {
             b.clear();
             free.addLast(b);

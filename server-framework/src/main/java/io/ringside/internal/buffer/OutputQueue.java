@@ -1,8 +1,7 @@
-package io.ringside.internal;
+package io.ringside.internal.buffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 
 /**
  * A connection's queued replies: a chain of pooled buffers, written with one gathering write.
@@ -11,7 +10,13 @@ import java.nio.channels.GatheringByteChannel;
  * of the queued bytes; appends go past the tail's limit with absolute puts. An empty queue holds no
  * buffer. Confined to the connection's worker.
  */
-final class OutputQueue {
+public final class OutputQueue {
+    /** Where queued buffers go: a transport's gathering write. */
+    @FunctionalInterface
+    public interface BufferSink {
+        long write(ByteBuffer[] buffers, int offset, int length) throws IOException;
+    }
+
     private static final ByteBuffer[] NONE = new ByteBuffer[0];
 
     private final BufferPool pool;
@@ -23,15 +28,15 @@ final class OutputQueue {
     private int reservedAt;
     private int reserved;
 
-    OutputQueue(BufferPool pool) {
+    public OutputQueue(BufferPool pool) {
         this.pool = pool;
     }
 
-    long pending() {
+    public long pending() {
         return pending;
     }
 
-    void append(byte[] src, int off, int len) {
+    public void append(byte[] src, int off, int len) {
         while (len > 0) {
             ByteBuffer tail = reserve(len);
             tail.put(reservedAt, src, off, reserved);
@@ -40,17 +45,28 @@ final class OutputQueue {
         }
     }
 
-    void append(ByteBuffer src, int off, int len) {
+    public void append(ByteBuffer src, int off, int len) {
         while (len > 0) {
             ByteBuffer tail = reserve(len);
             tail.put(reservedAt, src, off, reserved);
             off += reserved;
             len -= reserved;
+        }
+    }
+
+    /** Appends {@code span[from, to)} of a span that is not the framework's own, byte by byte (no copy to the heap). */
+    public void append(io.ringside.ByteSpan span, int from, int to) {
+        while (from < to) {
+            ByteBuffer tail = reserve(to - from);
+            for (int i = 0; i < reserved; i++) {
+                tail.put(reservedAt + i, span.byteAt(from + i));
+            }
+            from += reserved;
         }
     }
 
     /** Appends {@code text[from, to)} whose chars are all below 0x80, one byte per char. */
-    void appendAscii(CharSequence text, int from, int to) {
+    public void appendAscii(CharSequence text, int from, int to) {
         while (from < to) {
             ByteBuffer tail = reserve(to - from);
             for (int i = 0; i < reserved; i++) {
@@ -74,30 +90,18 @@ final class OutputQueue {
     }
 
     /** Writes as much as the channel takes; returns the bytes written. */
-    long writeTo(GatheringByteChannel channel) throws IOException {
+    public long writeTo(BufferSink sink) throws IOException {
         if (count == 0) {
             return 0;
         }
-        long n = count == 1 ? channel.write(buffers[head]) : channel.write(buffers, head, count);
+        long n = sink.write(buffers, head, count);
         pending -= n;
         dropSent();
         return n;
     }
 
-    /** Moves everything queued into {@code sink} (the socket-less test harness). */
-    void drainTo(java.io.ByteArrayOutputStream sink) {
-        for (int i = head; i < head + count; i++) {
-            ByteBuffer b = buffers[i];
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            sink.write(bytes, 0, bytes.length);
-        }
-        pending = 0;
-        dropSent();
-    }
-
     /** Returns every buffer to the pool; queued bytes are discarded. Returns how many were discarded. */
-    long discard() {
+    public long discard() {
         long lost = pending;
         for (int i = head; i < head + count; i++) {
             pool.release(buffers[i]);
@@ -107,6 +111,60 @@ final class OutputQueue {
         count = 0;
         pending = 0;
         return lost;
+    }
+
+    /** Appends the decimal digits of {@code value} (with a '-' when negative), allocation-free. */
+    public void appendDecimal(long value) {
+        if (value < 0) {
+            appendAscii("-", 0, 1);
+            if (value == Long.MIN_VALUE) {
+                appendAscii("9223372036854775808", 0, 19);
+                return;
+            }
+            value = -value;
+        }
+        appendUnsignedDecimal(value);
+    }
+
+    /** Appends {@code value} read as an unsigned 64-bit number (0 to 18446744073709551615), allocation-free. */
+    public void appendUnsignedDecimal(long value) {
+        int digits = 1;
+        for (long v = Long.divideUnsigned(value, 10); v != 0; v /= 10) {
+            digits++;
+        }
+        ByteBuffer tail = reserve(digits);
+        if (reserved < digits) { // the tail had less room: write the digits one by one across buffers
+            undoReserve(tail);
+            for (int d = digits - 1; d >= 0; d--) {
+                long p = pow10(d);
+                appendByte((byte) ('0' + Long.remainderUnsigned(Long.divideUnsigned(value, p), 10)));
+            }
+            return;
+        }
+        long v = value;
+        for (int i = digits - 1; i >= 0; i--) {
+            tail.put(reservedAt + i, (byte) ('0' + Long.remainderUnsigned(v, 10)));
+            v = Long.divideUnsigned(v, 10);
+        }
+    }
+
+    private static long pow10(int exponent) {
+        long p = 1;
+        for (int i = 0; i < exponent; i++) {
+            p *= 10;
+        }
+        return p;
+    }
+
+    private void appendByte(byte b) {
+        ByteBuffer tail = reserve(1);
+        tail.put(reservedAt, b);
+    }
+
+    private void undoReserve(ByteBuffer tail) {
+        tail.limit(reservedAt);
+        pending -= reserved;
+        reserved = 0;
     }
 
     private void dropSent() {

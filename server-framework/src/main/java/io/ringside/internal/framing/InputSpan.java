@@ -1,36 +1,40 @@
-package io.ringside.internal;
+package io.ringside.internal.framing;
 
 import io.ringside.ByteSpan;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.util.Objects;
 
 /**
  * The reusable {@link ByteSpan} a worker hands to handlers: a window over a connection's input buffer.
  *
- * <p>Confined to its worker; re-pointed before each handler call.
+ * <p>Confined to its worker; re-pointed before each handler call and cleared after it.
  */
-final class InputSpan implements ByteSpan {
+public final class InputSpan implements ByteSpan {
     private ByteBuffer buffer;
     private int offset;
     private int length;
 
-    void set(ByteBuffer buffer, int offset, int length) {
+    /** Points the span at {@code buffer[offset, offset + length)}. */
+    public void set(ByteBuffer buffer, int offset, int length) {
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
     }
 
     /** Drops the reference to the buffer once the handler call returned. */
-    void clear() {
+    public void clear() {
         this.buffer = null;
         this.length = 0;
     }
 
-    ByteBuffer buffer() {
+    /** The buffer behind the span (for copying it out without going byte by byte). */
+    public ByteBuffer buffer() {
         return buffer;
     }
 
-    int offset() {
+    /** Where the span starts in {@link #buffer()}. */
+    public int offset() {
         return offset;
     }
 
@@ -41,9 +45,7 @@ final class InputSpan implements ByteSpan {
 
     @Override
     public byte byteAt(int index) {
-        if (index < 0 || index >= length) {
-            throw new IndexOutOfBoundsException("index " + index + ", length " + length);
-        }
+        Objects.checkIndex(index, length);
         return buffer.get(offset + index);
     }
 

@@ -1,4 +1,4 @@
-package io.ringside.internal;
+package io.ringside.internal.stats;
 
 import io.ringside.CloseReason;
 import io.ringside.Metric;
@@ -25,7 +25,7 @@ public final class Counters {
         add(metric, 1);
     }
 
-    void closed(CloseReason reason) {
+    public void closed(CloseReason reason) {
         int i = METRICS + reason.ordinal();
         values.lazySet(i, values.get(i) + 1);
         increment(Metric.CLOSED);

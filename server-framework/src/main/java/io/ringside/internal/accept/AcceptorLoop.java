@@ -1,6 +1,9 @@
-package io.ringside.internal;
+package io.ringside.internal.accept;
 
 import io.ringside.Metric;
+import io.ringside.internal.loop.WorkerLoop;
+import io.ringside.internal.stats.ConnectionLog;
+import io.ringside.internal.stats.Counters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -220,7 +223,7 @@ public final class AcceptorLoop implements Runnable {
     /** Sends one error line (best effort, never blocks) and closes; counted exactly once. */
     private void refuse(SocketChannel ch, String why) {
         counters.increment(Metric.REFUSED);
-        log.warnRateLimited("acceptor", "refused a connection: " + why);
+        log.warnRateLimited("acceptor", "refused a connection: {}", why);
         try (ch) {
             ch.configureBlocking(false);
             byte[] text = ("ERROR " + why).getBytes(StandardCharsets.US_ASCII);
@@ -238,8 +241,8 @@ public final class AcceptorLoop implements Runnable {
         acceptKey.interestOps(0);
         paused = true;
         admission.acceptPaused(true);
-        log.warnRateLimited("acceptor", "accept failed (" + e.getMessage() + "): pausing accepts for " + pauseMillis
-                + " ms; open connections are still served");
+        log.warnRateLimited("acceptor", "accept failed ({}): pausing accepts for {} ms; open connections are still served",
+                e.getMessage(), pauseMillis, null);
     }
 
     /** After the pause, or as soon as a worker freed a descriptor: listen for accepts again. */

@@ -1,4 +1,4 @@
-package io.ringside.internal;
+package io.ringside.internal.accept;
 
 import java.io.IOException;
 import java.net.InetAddress;

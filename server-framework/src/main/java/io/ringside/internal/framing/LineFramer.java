@@ -1,4 +1,4 @@
-package io.ringside.internal;
+package io.ringside.internal.framing;
 
 import io.ringside.EndOfLine;
 import java.nio.ByteBuffer;
@@ -15,14 +15,12 @@ public final class LineFramer {
     private final boolean requireCr;
     private final boolean dropCr;
     private final int maxLineBytes;
-    private final byte[] replyTerminator;
 
     public LineFramer(EndOfLine eol, int maxLineBytes) {
         this.last = eol.lastByte();
         this.requireCr = eol.requiresCarriageReturn();
         this.dropCr = eol.dropsCarriageReturn();
         this.maxLineBytes = maxLineBytes;
-        this.replyTerminator = eol.replyTerminator();
     }
 
     /**
@@ -62,9 +60,5 @@ public final class LineFramer {
     /** Room a buffer needs to hold the longest acceptable line with its terminator. */
     public int maxFrameBytes() {
         return maxLineBytes + 2;
-    }
-
-    byte[] replyTerminator() {
-        return replyTerminator;
     }
 }

@@ -1,8 +1,9 @@
-package io.ringside.internal;
+package io.ringside.internal.stats;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * Logging that a client can trigger, rate-limited so that a hostile client cannot flood the log: at
@@ -23,11 +24,20 @@ public final class ConnectionLog {
         this.logger = logger;
     }
 
+    /** A warning; {@code message} may hold {@code {}} placeholders for {@code a} and {@code b}. */
     public void warnRateLimited(Object conn, String message) {
-        warnRateLimited(conn, message, null);
+        warnRateLimited(conn, message, null, null, null);
     }
 
-    public void warnRateLimited(Object conn, String message, Throwable error) {
+    public void warnRateLimited(Object conn, String message, Object a) {
+        warnRateLimited(conn, message, a, null, null);
+    }
+
+    /**
+     * Logs at WARN unless a warning was logged less than an interval ago; then it only counts it (and
+     * logs it at DEBUG). The message is formatted only when it is logged.
+     */
+    public void warnRateLimited(Object conn, String message, Object a, Object b, Throwable error) {
         if (!logger.isWarnEnabled()) {
             return;
         }
@@ -35,15 +45,18 @@ public final class ConnectionLog {
         long next = nextWarnNanos.get();
         if (now - next < 0 || !nextWarnNanos.compareAndSet(next, now + INTERVAL_NANOS)) {
             suppressed.incrementAndGet();
-            logger.debug("[{}] {}", conn, message);
+            if (logger.isDebugEnabled()) {
+                logger.debug("[{}] {}", conn, MessageFormatter.format(message, a, b).getMessage());
+            }
             return;
         }
         long dropped = suppressed.getAndSet(0);
+        String text = MessageFormatter.format(message, a, b).getMessage();
         String suffix = dropped == 0 ? "" : " (" + dropped + " similar warnings suppressed)";
         if (error == null) {
-            logger.warn("[{}] {}{}", conn, message, suffix);
+            logger.warn("[{}] {}{}", conn, text, suffix);
         } else {
-            logger.warn("[{}] {}{}", conn, message, suffix, error);
+            logger.warn("[{}] {}{}", conn, text, suffix, error);
         }
     }
 

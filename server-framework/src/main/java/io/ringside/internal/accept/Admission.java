@@ -1,5 +1,6 @@
-package io.ringside.internal;
+package io.ringside.internal.accept;
 
+import io.ringside.internal.loop.AdmissionRelease;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. The acceptor admits (increments); the worker that owns a connection releases it when
  * the connection closes (decrements). A refused connection never counts.
  */
-public final class Admission {
+public final class Admission implements AdmissionRelease {
     private final int maxConnections;
     private final int maxPerAddress;
     /** Incremented by the acceptor, decremented by workers. */
@@ -55,7 +56,8 @@ public final class Admission {
     }
 
     /** Any thread: a connection admitted with {@link #tryAdmit} has closed (its descriptor is free). */
-    void release(InetSocketAddress remote) {
+    @Override
+    public void release(InetSocketAddress remote) {
         open.decrementAndGet();
         if (acceptPaused) {
             java.nio.channels.Selector s = acceptorSelector;

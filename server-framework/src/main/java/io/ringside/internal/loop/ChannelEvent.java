@@ -1,4 +1,4 @@
-package io.ringside.internal;
+package io.ringside.internal.loop;
 
 import java.nio.channels.SocketChannel;
 

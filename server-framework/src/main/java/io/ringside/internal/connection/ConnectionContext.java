@@ -1,0 +1,59 @@
+package io.ringside.internal.connection;
+
+import io.ringside.CloseReason;
+import io.ringside.ScheduledTask;
+import io.ringside.internal.buffer.BufferPool;
+import io.ringside.internal.framing.InputSpan;
+import io.ringside.internal.framing.LineFramer;
+import io.ringside.internal.stats.ConnectionLog;
+import io.ringside.internal.stats.Counters;
+import java.util.concurrent.Executor;
+
+/**
+ * What a connection knows of the loop that runs it, and nothing more: buffers, framer, counters, log,
+ * limits, the clock, scheduling, the queue of connections with lines left over, and the confinement
+ * check. The worker loop implements it for its connections; the test harness implements it for its one.
+ *
+ * <p>Every method but {@link #execute} and {@link #inLoop} is called on the loop's thread only.
+ */
+public interface ConnectionContext {
+
+    /** Whether the calling thread is the loop's (the confinement check behind every assert). */
+    boolean inLoop();
+
+    /** The loop's clock: {@code System.nanoTime()} read once per turn, so no read per line. */
+    long turnNanos();
+
+    BufferPool readPool();
+
+    BufferPool writePool();
+
+    LineFramer framer();
+
+    /** The one span the loop re-points before each handler call. */
+    InputSpan span();
+
+    Counters counters();
+
+    ConnectionLog log();
+
+    Limits limits();
+
+    /** Whether the server is stopping: read what the kernel holds, answer it, then close. */
+    boolean draining();
+
+    /** Serves {@code c} again next turn: it has lines left over from its budget, or must go on reading. */
+    void queueLeftOver(TransportConnection c);
+
+    /** Runs {@code c.runTask(task)} on the loop after the current call. Thread-safe. */
+    void execute(TransportConnection c, Runnable task);
+
+    /** Runs {@code c.runTask(task)} on the loop after {@code delayNanos}, unless cancelled or c closed. */
+    ScheduledTask schedule(TransportConnection c, long delayNanos, Runnable task);
+
+    /** Where {@link io.ringside.Connection#offload} calls run. */
+    Executor offloadExecutor();
+
+    /** Called once by a connection as it closes, after its counters and before its handler hears it. */
+    void closed(TransportConnection c, CloseReason reason, long unflushedBytes);
+}

@@ -1,0 +1,237 @@
+package io.ringside.internal.connection;
+
+import io.ringside.CloseReason;
+import io.ringside.Metric;
+import java.io.IOException;
+
+/**
+ * How a loop drives a connection: open, ready ops in (readable, writable), lines left over, the drain,
+ * the timeout sweep, tasks and timers, and the close. The read loop, the flush with its watermarks and
+ * the lifecycle moves ({@link ConnectionState}) live here; the handler's view is
+ * {@link TransportConnection}.
+ *
+ * <p>Stateless; every method runs on the connection's loop.
+ */
+public final class ConnectionEvents {
+    /** While draining, reads per wake-up before the other connections get their turn. */
+    private static final int MAX_READS_WHILE_DRAINING = 16;
+
+    private ConnectionEvents() {
+    }
+
+    /** Calls the handler's onOpen and flushes what it wrote (a greeting); drains at once if stopping. */
+    public static void open(TransportConnection c) {
+        Dispatcher.run(c, () -> c.handler.onOpen(c));
+        flush(c);
+        if (c.context.draining()) {
+            beginDrain(c);
+        }
+    }
+
+    /** The transport reported ready ops. */
+    public static void onReady(TransportConnection c, boolean readable, boolean writable) {
+        if (writable) {
+            flush(c);
+        }
+        if (readable) {
+            onReadable(c);
+        }
+    }
+
+    /** Input is readable: one read (more while draining), then frame and dispatch, then flush. */
+    static void onReadable(TransportConnection c) {
+        assert c.context.inLoop();
+        for (int reads = 0; c.wantsRead(); reads++) {
+            if (reads == MAX_READS_WHILE_DRAINING) {
+                c.queueLeftOver(); // more next turn: one connection must not hold its worker (or the drain deadline)
+                break;
+            }
+            int n;
+            try {
+                n = c.transport.read(c.input.forRead());
+            } catch (IOException e) {
+                c.context.log().debug(c, "read failed", e);
+                closeNow(c, CloseReason.IO_ERROR);
+                return;
+            }
+            if (n < 0) {
+                endInput(c, CloseReason.PEER_CLOSED);
+            } else if (n == 0 && c.context.draining()) {
+                endInput(c, CloseReason.SERVER_STOP);
+            } else if (n > 0) {
+                c.context.counters().add(Metric.BYTES_IN, n);
+            }
+            Dispatcher.process(c);
+            if (!c.context.draining() || n <= 0) {
+                break;
+            }
+        }
+        afterBatch(c);
+    }
+
+    private static void endInput(TransportConnection c, CloseReason why) {
+        if (c.state == ConnectionState.OPEN) {
+            c.moveTo(ConnectionState.INPUT_ENDED);
+            c.reason = why;
+        }
+    }
+
+    /** Its turn in the left-over queue: lines from the buffer first; a draining connection reads on. */
+    public static void onLeftOver(TransportConnection c) {
+        c.holds &= ~ReadHolds.LEFT_OVER;
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        Dispatcher.process(c);
+        if (c.context.draining() && c.wantsRead()) {
+            onReadable(c);
+        } else {
+            afterBatch(c);
+        }
+    }
+
+    /** End of a batch: after the end of input and its last line, tell the handler; then flush. */
+    private static void afterBatch(TransportConnection c) {
+        if (c.state == ConnectionState.INPUT_ENDED && (c.holds & ReadHolds.LEFT_OVER) == 0
+                && !ReadHolds.deliveryHeld(c.holds) && !c.input.hasUnscanned()) {
+            if (c.input.holdsPartialLine() || c.input.inBlock()) {
+                c.context.counters().increment(Metric.PARTIAL_LINES_DROPPED);
+                c.context.log().debug(c, "end of stream inside a line or block: its bytes are dropped", null);
+            }
+            c.discardInput();
+            c.moveTo(ConnectionState.HALF_CLOSED);
+            Dispatcher.run(c, () -> c.handler.onInputEnd(c));
+            maybeFinishHalfClose(c);
+        }
+        flush(c);
+    }
+
+    /** The server is stopping: read what the kernel holds, answer it, then close after the flush. */
+    public static void beginDrain(TransportConnection c) {
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        if (c.state == ConnectionState.OPEN) {
+            onReadable(c);
+        } else {
+            afterBatch(c);
+        }
+    }
+
+    /** The loop's periodic sweep: closes the connection past its idle or line timeout. */
+    public static void checkTimeouts(TransportConnection c, long now) {
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        CloseReason expired = c.timeouts.expired(now, c.context.limits());
+        if (expired == CloseReason.LINE_TIMEOUT) {
+            c.context.log().warnRateLimited(c, "line not finished within {} ms, closing", c.context.limits().lineTimeoutNanos / 1_000_000);
+            closeNow(c, expired);
+        } else if (expired != null) {
+            c.context.log().debug(c, "idle timeout, closing", null);
+            closeNow(c, expired);
+        }
+    }
+
+    /** Stops handling input and closes once output is flushed and offloaded calls answered. */
+    static void closeAfterFlush(TransportConnection c, CloseReason why) {
+        if (c.state != ConnectionState.CLOSING && c.state != ConnectionState.CLOSED) {
+            c.moveTo(ConnectionState.CLOSING);
+            c.reason = why;
+        }
+    }
+
+    /** Closes now, discarding queued output; tells the handler once. */
+    public static void closeNow(TransportConnection c, CloseReason why) {
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        c.moveTo(ConnectionState.CLOSED);
+        c.reason = why;
+        c.input.release();
+        long lost = c.output.discard();
+        c.context.closed(c, why, lost); // counted before the peer can see the close
+        c.transport.close();
+        try {
+            c.handler.onClose(c, why);
+        } catch (RuntimeException | Error e) {
+            c.context.counters().increment(Metric.HANDLER_ERRORS);
+            c.context.log().warnRateLimited(c, "onClose failed: {}", e, null, e);
+        }
+    }
+
+    /** Writes what the peer takes; applies the watermarks; completes a close-after-flush. */
+    public static void flush(TransportConnection c) {
+        if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
+            return;
+        }
+        if ((c.holds & ReadHolds.BACKPRESSURE) != 0 && c.output.pending() <= c.context.limits().lowWatermark) {
+            c.holds &= ~ReadHolds.BACKPRESSURE;
+            if (c.input.hasUnscanned() || c.context.draining()) {
+                c.queueLeftOver(); // a draining connection must go on to read to the end
+            }
+            Dispatcher.run(c, () -> c.handler.onWritable(c));
+            if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
+                return;
+            }
+        }
+        if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0) {
+            closeNow(c, c.reason);
+            return;
+        }
+        c.transport.interest(c.wantsRead(), c.output.pending() > 0);
+    }
+
+    /** One write to the transport; false when it failed and the connection closed. */
+    private static boolean writeOut(TransportConnection c) {
+        try {
+            c.context.counters().add(Metric.BYTES_OUT, c.output.writeTo(c.transport));
+            return true;
+        } catch (IOException e) {
+            c.context.log().debug(c, "write failed", e);
+            closeNow(c, CloseReason.IO_ERROR);
+            return false;
+        }
+    }
+
+    /** After input ended and everything received was handled: half-closed until pending work is done. */
+    static void maybeFinishHalfClose(TransportConnection c) {
+        if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.offloadsInFlight() == 0) {
+            closeAfterFlush(c, c.reason);
+        }
+    }
+
+    /** The loop queued a timer or a same-loop task of this connection. */
+    public static void workQueued(TransportConnection c) {
+        c.pendingWork++;
+    }
+
+    /** That timer or task ran, or was dropped. */
+    public static void workDone(TransportConnection c) {
+        c.pendingWork--;
+        maybeFinishHalfClose(c);
+        flush(c);
+    }
+
+    /** Runs a task or timer of this connection's on its loop, unless closed, then flushes what it wrote. */
+    public static void runTask(TransportConnection c, Runnable task) {
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        Dispatcher.run(c, task);
+        flush(c);
+    }
+
+    /** An offloaded call's outcome arrived: deliver what is due in order, then resume reading if held. */
+    static void offloadFinished(TransportConnection c) {
+        c.offloads.deliverReady();
+        if ((c.holds & ReadHolds.OFFLOADS) != 0 && c.offloads.inFlight() < c.context.limits().maxOffloads) {
+            c.holds &= ~ReadHolds.OFFLOADS;
+            if (c.input.hasUnscanned()) {
+                c.queueLeftOver();
+            }
+        }
+        maybeFinishHalfClose(c);
+        flush(c);
+    }
+}

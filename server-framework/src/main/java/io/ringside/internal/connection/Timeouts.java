@@ -1,0 +1,47 @@
+package io.ringside.internal.connection;
+
+import io.ringside.CloseReason;
+import io.ringside.Metric;
+
+/**
+ * A connection's idle and line timeouts: when its last line completed and since when a partial line
+ * waits. Two longs in the connection, checked by the loop's periodic sweep.
+ *
+ * <p>Confined to the connection's worker.
+ */
+final class Timeouts {
+    /** Loop time of the last complete line (or of the open): the idle timeout's start. */
+    private long lastLineNanos;
+    /** Loop time when the pending partial line started, 0 when none: the line timeout's start. */
+    private long partialSinceNanos;
+
+    Timeouts(long nowNanos) {
+        this.lastLineNanos = nowNanos;
+    }
+
+    /** After a batch: counts its lines and restarts the timeouts as they say. */
+    void afterLines(TransportConnection c, int lines) {
+        long now = c.context.turnNanos();
+        if (lines > 0) {
+            c.context.counters().add(Metric.LINES_IN, lines);
+            lastLineNanos = now;
+            partialSinceNanos = 0;
+        }
+        if (!c.input.holdsPartialLine()) {
+            partialSinceNanos = 0;
+        } else if (partialSinceNanos == 0) {
+            partialSinceNanos = now == 0 ? 1 : now; // 0 means "none"
+        }
+    }
+
+    /** The loop's sweep: the reason to close {@code c} now, or null. */
+    CloseReason expired(long now, Limits limits) {
+        if (limits.lineTimeoutNanos > 0 && partialSinceNanos != 0 && now - partialSinceNanos > limits.lineTimeoutNanos) {
+            return CloseReason.LINE_TIMEOUT;
+        }
+        if (limits.idleTimeoutNanos > 0 && now - lastLineNanos > limits.idleTimeoutNanos) {
+            return CloseReason.IDLE_TIMEOUT;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,189 @@
+package io.ringside.internal.loop;
+
+import io.ringside.CloseReason;
+import io.ringside.Metric;
+import io.ringside.ScheduledTask;
+import io.ringside.ServerConfig;
+import io.ringside.internal.buffer.BufferPool;
+import io.ringside.internal.connection.ConnectionContext;
+import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.Limits;
+import io.ringside.internal.connection.TransportConnection;
+import io.ringside.internal.framing.InputSpan;
+import io.ringside.internal.framing.LineFramer;
+import io.ringside.internal.stats.ConnectionLog;
+import io.ringside.internal.stats.Counters;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a loop lends its connections ({@link ConnectionContext}): its buffers, framer, counters, log,
+ * limits, clock, inbox, timers, left-over queue and connection table. Used by the {@link WorkerLoop}
+ * and, without a thread of its own, by the test harness, which runs the same pieces by hand.
+ *
+ * <p>Confined to its loop's thread, except {@link #execute}, {@link #schedule}, {@link #inLoop} and the
+ * counters' snapshots.
+ */
+public final class WorkerContext implements ConnectionContext {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
+
+    final Inbox inbox;
+    final TimerHeap timers;
+    final ConnectionTable connections = new ConnectionTable();
+    private final ArrayDeque<TransportConnection> leftOver = new ArrayDeque<>();
+    private final LineFramer framer;
+    private final BufferPool readPool;
+    private final BufferPool writePool;
+    private final InputSpan span = new InputSpan();
+    private final Counters counters = new Counters();
+    private final ConnectionLog log = new ConnectionLog(LOG);
+    private final Limits limits;
+    private final Executor offloads;
+    private final AdmissionRelease admission;
+    /** Set once before the loop runs (its thread, or the harness's), read by the confinement checks. */
+    private volatile Thread thread;
+    private long turnNanos = System.nanoTime();
+    private boolean draining;
+
+    public WorkerContext(ServerConfig config, Executor offloads, AdmissionRelease admission, Runnable waker) {
+        this.framer = new LineFramer(config.endOfLine(), config.maxLineBytes());
+        this.readPool = new BufferPool(config.readBufferBytes(), config.poolMaxBuffers());
+        this.writePool = new BufferPool(config.writeBufferBytes(), config.poolMaxBuffers());
+        this.limits = new Limits(config);
+        this.offloads = offloads;
+        this.admission = admission;
+        this.inbox = new Inbox(waker);
+        this.timers = new TimerHeap(this::inLoop, System::nanoTime);
+    }
+
+    /** Makes {@code t} the loop's thread (before anything runs on it). */
+    public void bindTo(Thread t) {
+        this.thread = t;
+    }
+
+    /** The loop, after its blocking wait: the clock of this turn. */
+    public void startTurn(long nanos) {
+        turnNanos = nanos;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    /** Adds a connection to the table and counts it opened. */
+    public void adopt(TransportConnection c) {
+        connections.add(c);
+        counters.increment(Metric.OPENED);
+    }
+
+    /** Serves each connection that had lines left over, once, in arrival order. */
+    public void serveLeftOver() {
+        for (int n = leftOver.size(); n > 0; n--) {
+            ConnectionEvents.onLeftOver(leftOver.pollFirst());
+        }
+    }
+
+    public boolean hasLeftOver() {
+        return !leftOver.isEmpty();
+    }
+
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public TimerHeap timers() {
+        return timers;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public long turnNanos() {
+        return turnNanos;
+    }
+
+    @Override
+    public BufferPool readPool() {
+        return readPool;
+    }
+
+    @Override
+    public BufferPool writePool() {
+        return writePool;
+    }
+
+    @Override
+    public LineFramer framer() {
+        return framer;
+    }
+
+    @Override
+    public InputSpan span() {
+        return span;
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
+    }
+
+    @Override
+    public ConnectionLog log() {
+        return log;
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public void queueLeftOver(TransportConnection c) {
+        leftOver.addLast(c);
+    }
+
+    @Override
+    public void execute(TransportConnection c, Runnable task) {
+        if (inLoop()) {
+            inbox.postLocal(c, task);
+        } else {
+            inbox.post(c, task);
+        }
+    }
+
+    @Override
+    public ScheduledTask schedule(TransportConnection c, long delayNanos, Runnable task) {
+        LoopTimer t = timers.newTimer(delayNanos, c, task);
+        if (inLoop()) {
+            timers.add(t);
+        } else {
+            inbox.post(null, () -> timers.add(t));
+        }
+        return t;
+    }
+
+    @Override
+    public Executor offloadExecutor() {
+        return offloads;
+    }
+
+    @Override
+    public void closed(TransportConnection c, CloseReason reason, long unflushedBytes) {
+        admission.release(c.admittedAs());
+        connections.remove(c);
+        counters.closed(reason);
+        if (unflushedBytes > 0) {
+            counters.add(Metric.BYTES_UNFLUSHED, unflushedBytes);
+        }
+    }
+}
