@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.Control;
 /**
  * The acceptor-to-worker hand-off: one thread publishes object references, another takes them, as
  * {@code AcceptorLoop} hands accepted channels to a {@code WorkerLoop}. The Disruptor pair copies that
- * pattern (the package-private {@code io.ringside.internal.Handoff}): a single-producer {@link RingBuffer} of reusable slots (the size of the default ring-size,
+ * pattern (the package-private {@code io.ringside.internal.loop.Handoff}): a single-producer {@link RingBuffer} of reusable slots (the size of the default ring-size,
  * 1024), published with {@code tryNext}/{@code publish} and drained in batches with an
  * {@link EventPoller} whose handler clears each slot. The baseline is the JDK's bounded queue, an
  * {@link ArrayBlockingQueue} of the same capacity with {@code offer}/{@code poll}.

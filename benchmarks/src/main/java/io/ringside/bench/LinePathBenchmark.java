@@ -2,10 +2,10 @@ package io.ringside.bench;
 
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
-import io.ringside.internal.DetachedConnection;
 import io.ringside.services.echo.EchoHandler;
 import io.ringside.services.rot13.Rot13;
 import io.ringside.services.rot13.Rot13Handler;
+import io.ringside.testing.HandlerHarness;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,7 @@ public class LinePathBenchmark {
     public String handler;
 
     private ByteBuffer input;
-    private DetachedConnection connection;
+    private HandlerHarness connection;
 
     @Setup
     public void setUp() {
@@ -54,7 +54,7 @@ public class LinePathBenchmark {
         input = ByteBuffer.allocateDirect(lines.length);
         input.put(lines).flip();
         checkReplies(lines);
-        connection = new DetachedConnection(ServerConfig.defaults(), newHandler());
+        connection = new HandlerHarness(ServerConfig.defaults(), newHandler()).discardOutput();
         long dropped = serveLines();
         if (dropped != lines.length) {
             throw new IllegalStateException("dropped " + dropped + " bytes of replies, expected " + lines.length);
@@ -66,7 +66,9 @@ public class LinePathBenchmark {
     @OperationsPerInvocation(LINES)
     public long serveLines() {
         input.rewind();
-        return connection.receiveDiscardingOutput(input);
+        long before = connection.discardedBytes();
+        connection.feed(input);
+        return connection.discardedBytes() - before;
     }
 
     @TearDown
@@ -89,8 +91,8 @@ public class LinePathBenchmark {
 
     /** Proves, once and outside the measurement, that the handler answers every line correctly. */
     private void checkReplies(byte[] lines) {
-        DetachedConnection probe = new DetachedConnection(ServerConfig.defaults(), newHandler());
-        probe.receive(input.duplicate());
+        HandlerHarness probe = new HandlerHarness(ServerConfig.defaults(), newHandler());
+        probe.feed(input.duplicate());
         byte[] expected = lines.clone();
         if (handler.equals("rot13")) {
             Rot13.applyInPlace(expected, expected.length);
