@@ -1,6 +1,6 @@
 package io.ringside;
 
-/** The counters every worker (and the acceptor) keeps; read them with {@link ServerStats}. */
+/** The counters every worker (and the acceptor) keeps; read them with {@link io.ringside.server.ServerStats}. */
 public enum Metric {
     /** Connections the acceptor accepted from the kernel. */
     ACCEPTED,
@@ -10,7 +10,7 @@ public enum Metric {
     HANDOFF_STALLS,
     /** Connections registered with a worker (handler created). */
     OPENED,
-    /** Connections closed, for any reason ({@link ServerStats#closed(CloseReason)} splits them). */
+    /** Connections closed, for any reason ({@link io.ringside.server.ServerStats#closed(CloseReason)} splits them). */
     CLOSED,
     /** Complete lines delivered to handlers. */
     LINES_IN,

@@ -1,5 +1,6 @@
 package io.ringside;
 
+import io.ringside.server.RingsideServer;
 import java.lang.management.ManagementFactory;
 import java.util.function.UnaryOperator;
 

@@ -1,9 +1,6 @@
 package io.ringside;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.ringside.server.RingsideServer;
 import io.ringside.testing.HandlerHarness;
 import java.io.InputStream;
 import java.net.Socket;
@@ -17,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a protocol needs of a connection: writes of every kind, half-close, writability, offloaded calls. */
 @Timeout(60)

@@ -1,5 +1,6 @@
 package io.ringside;
 
+import io.ringside.server.RingsideServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;

@@ -1,6 +1,6 @@
 package io.ringside.services;
 
-import io.ringside.RingsideServer;
+import io.ringside.server.RingsideServer;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

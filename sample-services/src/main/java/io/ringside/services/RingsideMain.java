@@ -1,18 +1,18 @@
 package io.ringside.services;
 
-import io.ringside.RingsideServer;
 import io.ringside.ServerConfig;
 import io.ringside.Setting;
+import io.ringside.server.RingsideServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar ringside.jar <echo|rot13> [options]}: parses the command line, layers the

@@ -4,9 +4,9 @@ import io.ringside.ByteSpan;
 import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.LineHandler;
-import io.ringside.RingsideServer;
 import io.ringside.ServerConfig;
 import io.ringside.Setting;
+import io.ringside.server.RingsideServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 

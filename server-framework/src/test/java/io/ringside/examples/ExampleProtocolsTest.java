@@ -1,17 +1,12 @@
 package io.ringside.examples;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.ringside.CloseReason;
 import io.ringside.EndOfLine;
 import io.ringside.HandlerFactory;
 import io.ringside.Metric;
-import io.ringside.RingsideServer;
 import io.ringside.ServerConfig;
-import io.ringside.ServerStats;
+import io.ringside.server.RingsideServer;
+import io.ringside.server.ServerStats;
 import io.ringside.testing.HandlerHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -24,6 +19,10 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The two protocols a real server needs the API for, memcached's text protocol and Redis's RESP, as

@@ -2,6 +2,7 @@ package io.ringside.internal.buffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A connection's queued replies: a chain of pooled buffers, written with one gathering write.
@@ -63,6 +64,19 @@ public final class OutputQueue {
             }
             from += reserved;
         }
+    }
+
+    /** Appends text as UTF-8: ASCII char by char, anything else through one encoding (allocates). */
+    public void appendText(CharSequence text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                append(utf8, 0, utf8.length);
+                return;
+            }
+        }
+        appendAscii(text, 0, n);
     }
 
     /** Appends {@code text[from, to)} whose chars are all below 0x80, one byte per char. */

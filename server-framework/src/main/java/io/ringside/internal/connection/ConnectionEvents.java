@@ -182,6 +182,20 @@ public final class ConnectionEvents {
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
     }
 
+    /** After a write: past the high watermark reading stops; past the hard cap the connection closes. */
+    static void afterAppend(TransportConnection c) {
+        long pending = c.output.pending();
+        Limits limits = c.context.limits();
+        if (pending >= limits.highWatermark) {
+            if (pending > limits.hardCap) {
+                c.context.log().warnRateLimited(c, "pending output {} bytes passed the hard cap, closing", pending);
+                closeNow(c, CloseReason.OUTPUT_OVERFLOW);
+                return;
+            }
+            c.holds |= ReadHolds.BACKPRESSURE;
+        }
+    }
+
     /** One write to the transport; false when it failed and the connection closed. */
     private static boolean writeOut(TransportConnection c) {
         try {

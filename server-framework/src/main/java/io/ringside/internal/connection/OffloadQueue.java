@@ -26,6 +26,7 @@ final class OffloadQueue {
         return calls.size();
     }
 
+    /** Starts a call; at the per-connection limit, reading pauses until an outcome comes back. */
     <T> void submit(Callable<T> work, OffloadCallback<T> then) {
         Call<T> call = new Call<>(work, then);
         calls.addLast(call);
@@ -35,6 +36,10 @@ final class OffloadQueue {
             call.failure = e; // the server is stopping: the callback hears it, in order
             call.done = true;
             deliverReady();
+        }
+        if (calls.size() >= owner.context.limits().maxOffloads) {
+            owner.holds |= ReadHolds.OFFLOADS;
+            owner.transport.interest(owner.wantsRead(), owner.output.pending() > 0);
         }
     }
 

@@ -15,7 +15,6 @@ import io.ringside.internal.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -103,17 +102,10 @@ public final class TransportConnection implements Connection {
         input.dropBlock();
     }
 
-    private void afterAppend() {
-        long pending = output.pending();
-        Limits limits = context.limits();
-        if (pending >= limits.highWatermark) {
-            if (pending > limits.hardCap) {
-                context.log().warnRateLimited(this, "pending output {} bytes passed the hard cap, closing", pending);
-                ConnectionEvents.closeNow(this, CloseReason.OUTPUT_OVERFLOW);
-                return;
-            }
-            holds |= ReadHolds.BACKPRESSURE;
-        }
+    /** The check before every write: on the loop (asserted); false once closed (writes are ignored). */
+    private boolean writable() {
+        assert context.inLoop() : "write outside the connection's worker";
+        return state != ConnectionState.CLOSED;
     }
 
     // ---- Connection ----------------------------------------------------------------------------
@@ -135,21 +127,19 @@ public final class TransportConnection implements Connection {
 
     @Override
     public Connection write(byte[] src, int off, int len) {
-        assert context.inLoop() : "write outside the connection's worker";
         Objects.checkFromIndexSize(off, len, src.length);
-        if (state != ConnectionState.CLOSED) {
+        if (writable()) {
             output.append(src, off, len);
-            afterAppend();
+            ConnectionEvents.afterAppend(this);
         }
         return this;
     }
 
     @Override
     public Connection write(ByteBuffer src) {
-        assert context.inLoop() : "write outside the connection's worker";
-        if (state != ConnectionState.CLOSED) {
+        if (writable()) {
             output.append(src, src.position(), src.remaining());
-            afterAppend();
+            ConnectionEvents.afterAppend(this);
         }
         src.position(src.limit());
         return this;
@@ -157,9 +147,8 @@ public final class TransportConnection implements Connection {
 
     @Override
     public Connection write(ByteSpan span, int from, int to) {
-        assert context.inLoop() : "write outside the connection's worker";
         Objects.checkFromToIndex(from, to, span.length());
-        if (state == ConnectionState.CLOSED) {
+        if (!writable()) {
             return this;
         }
         if (span instanceof InputSpan) {
@@ -168,44 +157,34 @@ public final class TransportConnection implements Connection {
         } else {
             output.append(span, from, to);
         }
-        afterAppend();
+        ConnectionEvents.afterAppend(this);
         return this;
     }
 
     @Override
     public Connection write(CharSequence text) {
-        assert context.inLoop() : "write outside the connection's worker";
-        if (state == ConnectionState.CLOSED) {
+        if (!writable()) {
             return this;
         }
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            if (text.charAt(i) >= 0x80) {
-                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
-                return write(utf8, 0, utf8.length);
-            }
-        }
-        output.appendAscii(text, 0, n);
-        afterAppend();
+        output.appendText(text);
+        ConnectionEvents.afterAppend(this);
         return this;
     }
 
     @Override
     public Connection writeAscii(long value) {
-        assert context.inLoop() : "write outside the connection's worker";
-        if (state != ConnectionState.CLOSED) {
+        if (writable()) {
             output.appendDecimal(value);
-            afterAppend();
+            ConnectionEvents.afterAppend(this);
         }
         return this;
     }
 
     @Override
     public Connection writeUnsignedAscii(long value) {
-        assert context.inLoop() : "write outside the connection's worker";
-        if (state != ConnectionState.CLOSED) {
+        if (writable()) {
             output.appendUnsignedDecimal(value);
-            afterAppend();
+            ConnectionEvents.afterAppend(this);
         }
         return this;
     }
@@ -293,18 +272,11 @@ public final class TransportConnection implements Connection {
     @Override
     public <T> void offload(Callable<T> call, OffloadCallback<T> then) {
         assert context.inLoop();
-        Objects.requireNonNull(call, "call");
-        Objects.requireNonNull(then, "then");
-        if (state == ConnectionState.CLOSED) {
-            return;
-        }
-        if (offloads == null) {
-            offloads = new OffloadQueue(this);
-        }
-        offloads.submit(call, then);
-        if (offloads.inFlight() >= context.limits().maxOffloads) {
-            holds |= ReadHolds.OFFLOADS;
-            transport.interest(wantsRead(), output.pending() > 0);
+        if (state != ConnectionState.CLOSED) {
+            if (offloads == null) {
+                offloads = new OffloadQueue(this);
+            }
+            offloads.submit(Objects.requireNonNull(call, "call"), Objects.requireNonNull(then, "then"));
         }
     }
 

@@ -1,6 +1,10 @@
-package io.ringside;
+package io.ringside.server;
 
 import com.google.common.base.Preconditions;
+import io.ringside.CloseReason;
+import io.ringside.HandlerFactory;
+import io.ringside.Metric;
+import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
 import io.ringside.internal.accept.IoWarmup;

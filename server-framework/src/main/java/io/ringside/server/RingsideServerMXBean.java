@@ -1,4 +1,4 @@
-package io.ringside;
+package io.ringside.server;
 
 import java.util.Map;
 

@@ -1,5 +1,7 @@
-package io.ringside;
+package io.ringside.server;
 
+import io.ringside.CloseReason;
+import io.ringside.Metric;
 import java.util.List;
 
 /**
