@@ -14,6 +14,8 @@ public enum Metric {
     CLOSED,
     /** Complete lines delivered to handlers. */
     LINES_IN,
+    /** Times a connection used up its lines-per-wakeup budget and yielded to the others (memcached's conn_yields). */
+    BUDGET_YIELDS,
     /** Bytes read from sockets. */
     BYTES_IN,
     /** Bytes written to sockets. */

@@ -141,6 +141,11 @@ public final class ServerConfig {
         return intValue(Setting.OFFLOAD_THREADS);
     }
 
+    /** The line sent to a refused connection, {@code {reason}} replaced by {@code reason}. */
+    public String refusedReply(String reason) {
+        return ((String) values[Setting.REFUSED_REPLY.ordinal()]).replace("{reason}", reason);
+    }
+
     public boolean tcpNoDelay() {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
@@ -190,15 +195,11 @@ public final class ServerConfig {
         // One typed setter per Setting, in the enum's order; see each Setting for bounds and meaning.
         /** {@link Setting#HOST}: text, trimmed, not empty. */
         public Builder host(String host) { return set(Setting.HOST, host); }
-        /** {@link Setting#PORT}. */
         public Builder port(int port) { return put(Setting.PORT, port); }
         /** {@link Setting#WORKERS}; 0 means one per available core. */
         public Builder workers(int workers) { return put(Setting.WORKERS, workers); }
-        /** {@link Setting#BACKLOG}. */
         public Builder backlog(int backlog) { return put(Setting.BACKLOG, backlog); }
-        /** {@link Setting#REUSE_PORT}. */
         public Builder reusePort(boolean reusePort) { return put(Setting.REUSE_PORT, reusePort); }
-        /** {@link Setting#END_OF_LINE}. */
         public Builder endOfLine(EndOfLine endOfLine) { return put(Setting.END_OF_LINE, endOfLine); }
         /** {@link Setting#MAX_LINE_BYTES}, in bytes. */
         public Builder maxLineBytes(int bytes) { return put(Setting.MAX_LINE_BYTES, bytes); }
@@ -206,7 +207,6 @@ public final class ServerConfig {
         public Builder readBufferBytes(int bytes) { return put(Setting.READ_BUFFER_BYTES, bytes); }
         /** {@link Setting#WRITE_BUFFER_BYTES}, in bytes. */
         public Builder writeBufferBytes(int bytes) { return put(Setting.WRITE_BUFFER_BYTES, bytes); }
-        /** {@link Setting#POOL_MAX_BUFFERS}. */
         public Builder poolMaxBuffers(int buffers) { return put(Setting.POOL_MAX_BUFFERS, buffers); }
         /** {@link Setting#OUTPUT_HIGH_WATERMARK}, in bytes. */
         public Builder outputHighWatermark(long bytes) { return put(Setting.OUTPUT_HIGH_WATERMARK, bytes); }
@@ -214,7 +214,6 @@ public final class ServerConfig {
         public Builder outputLowWatermark(long bytes) { return put(Setting.OUTPUT_LOW_WATERMARK, bytes); }
         /** {@link Setting#OUTPUT_HARD_CAP}, in bytes. */
         public Builder outputHardCap(long bytes) { return put(Setting.OUTPUT_HARD_CAP, bytes); }
-        /** {@link Setting#LINES_PER_WAKEUP}. */
         public Builder linesPerWakeup(int lines) { return put(Setting.LINES_PER_WAKEUP, lines); }
         /** {@link Setting#RING_SIZE}; {@link #build()} checks it is a power of two. */
         public Builder ringSize(int slots) { return put(Setting.RING_SIZE, slots); }
@@ -224,18 +223,16 @@ public final class ServerConfig {
         public Builder idleTimeout(Duration timeout) { return put(Setting.IDLE_TIMEOUT, timeout); }
         /** {@link Setting#LINE_TIMEOUT}, whole milliseconds; zero: never. */
         public Builder lineTimeout(Duration timeout) { return put(Setting.LINE_TIMEOUT, timeout); }
-        /** {@link Setting#MAX_CONNECTIONS}. */
         public Builder maxConnections(int connections) { return put(Setting.MAX_CONNECTIONS, connections); }
         /** {@link Setting#MAX_CONNECTIONS_PER_ADDRESS}; 0: no per-address limit. */
         public Builder maxConnectionsPerAddress(int connections) { return put(Setting.MAX_CONNECTIONS_PER_ADDRESS, connections); }
         /** {@link Setting#LOOP_LAG_WARNING}, whole milliseconds. */
         public Builder loopLagWarning(Duration lag) { return put(Setting.LOOP_LAG_WARNING, lag); }
-        /** {@link Setting#MAX_OFFLOADS_PER_CONNECTION}. */
         public Builder maxOffloadsPerConnection(int offloads) { return put(Setting.MAX_OFFLOADS_PER_CONNECTION, offloads); }
-        /** {@link Setting#OFFLOAD_THREADS}. */
         public Builder offloadThreads(int threads) { return put(Setting.OFFLOAD_THREADS, threads); }
-        /** {@link Setting#TCP_NO_DELAY}. */
         public Builder tcpNoDelay(boolean tcpNoDelay) { return put(Setting.TCP_NO_DELAY, tcpNoDelay); }
+        /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
+        public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
 
         private Builder put(Setting setting, long value) { return store(setting, setting.checked(value)); }
         private Builder put(Setting setting, Duration value) { return store(setting, setting.checked(value)); }

@@ -32,6 +32,7 @@ public enum Setting {
     LINE_TIMEOUT(Kind.MILLIS, "30s", 0, 86_400_000, "Close a connection whose started line is not finished within this (slowloris; 0: never)."),
     MAX_CONNECTIONS(Kind.INT, "16000", 1, 10_000_000, "Open connections at most; more are refused with an error line."),
     MAX_CONNECTIONS_PER_ADDRESS(Kind.INT, "0", 0, 10_000_000, "Open connections per client IP at most (0: no per-address limit)."),
+    REFUSED_REPLY(Kind.TEXT, "ERROR {reason}", 0, 0, "Line sent to a connection refused at a limit before it is closed; {reason} is replaced by why."),
     LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
     MAX_OFFLOADS_PER_CONNECTION(Kind.INT, "16", 1, 1_000_000, "Blocking calls (Connection.offload) one connection may have in flight; reading pauses at this many."),
     OFFLOAD_THREADS(Kind.INT, "64", 1, 100_000, "Blocking calls (Connection.offload) running at once, server-wide: platform threads on JDK 17-20, virtual threads on JDK 21+."),

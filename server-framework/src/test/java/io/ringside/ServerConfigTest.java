@@ -81,7 +81,8 @@ class ServerConfigTest {
                 .set(Setting.OUTPUT_HIGH_WATERMARK, "1m").set(Setting.OUTPUT_LOW_WATERMARK, "100").set(Setting.OUTPUT_HARD_CAP, "2m")
                 .set(Setting.LINES_PER_WAKEUP, "9").set(Setting.RING_SIZE, "64").set(Setting.DRAIN_TIMEOUT, "3s")
                 .set(Setting.IDLE_TIMEOUT, "0").set(Setting.LINE_TIMEOUT, "2m").set(Setting.MAX_CONNECTIONS, "10")
-                .set(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2").set(Setting.LOOP_LAG_WARNING, "250ms")
+                .set(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2").set(Setting.REFUSED_REPLY, "ERROR Too many open connections")
+                .set(Setting.LOOP_LAG_WARNING, "250ms")
                 .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
                 .build();
         ServerConfig typed = ServerConfig.builder()
@@ -91,7 +92,7 @@ class ServerConfigTest {
                 .outputHighWatermark(1 << 20).outputLowWatermark(100).outputHardCap(2 << 20)
                 .linesPerWakeup(9).ringSize(64).drainTimeout(Duration.ofSeconds(3))
                 .idleTimeout(Duration.ZERO).lineTimeout(Duration.ofMinutes(2)).maxConnections(10)
-                .maxConnectionsPerAddress(2).loopLagWarning(Duration.ofMillis(250))
+                .maxConnectionsPerAddress(2).refusedReply("ERROR Too many open connections").loopLagWarning(Duration.ofMillis(250))
                 .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
                 .build();
         assertEquals(settings(text), settings(typed));

@@ -86,7 +86,8 @@ public final class RingsideServer implements AutoCloseable {
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
                 }
-                acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator());
+                acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator(),
+                        config::refusedReply);
                 localAddress = (InetSocketAddress) server.getLocalAddress();
             } catch (IOException | RuntimeException e) {
                 server.close();

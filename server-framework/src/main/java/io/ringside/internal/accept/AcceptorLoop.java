@@ -54,6 +54,7 @@ public final class AcceptorLoop implements Runnable {
     private final boolean[] fed;
     private final Admission admission;
     private final byte[] replyTerminator;
+    private final java.util.function.UnaryOperator<String> refusedReply;
     private final Counters counters = new Counters();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -70,12 +71,14 @@ public final class AcceptorLoop implements Runnable {
     private long pauseMillis;
     private long pausedUntilNanos;
 
-    public AcceptorLoop(ServerSocketChannel server, WorkerLoop[] workers, Admission admission, byte[] replyTerminator) throws IOException {
+    public AcceptorLoop(ServerSocketChannel server, WorkerLoop[] workers, Admission admission, byte[] replyTerminator,
+                        java.util.function.UnaryOperator<String> refusedReply) throws IOException {
         this.server = server;
         this.workers = workers;
         this.fed = new boolean[workers.length];
         this.admission = admission;
         this.replyTerminator = replyTerminator.clone();
+        this.refusedReply = refusedReply;
         this.selector = Selector.open();
         server.configureBlocking(false);
         this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
@@ -226,7 +229,7 @@ public final class AcceptorLoop implements Runnable {
         log.warnRateLimited("acceptor", "refused a connection: {}", why);
         try (ch) {
             ch.configureBlocking(false);
-            byte[] text = ("ERROR " + why).getBytes(StandardCharsets.US_ASCII);
+            byte[] text = refusedReply.apply(why).getBytes(StandardCharsets.UTF_8);
             ByteBuffer reply = ByteBuffer.allocate(text.length + replyTerminator.length).put(text).put(replyTerminator).flip();
             ch.write(reply);
         } catch (IOException ignored) {

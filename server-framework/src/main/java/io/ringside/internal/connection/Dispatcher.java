@@ -39,6 +39,7 @@ final class Dispatcher {
                 break;
             }
             if (budget == 0) {
+                ctx.counters().increment(Metric.BUDGET_YIELDS);
                 c.queueLeftOver();
                 break;
             }
