@@ -9,7 +9,8 @@
 # by PID (SIGTERM, drain) and checks it exited 0. Prints one table (median over rounds).
 # With --pin the daemon runs on CPU 0 and the load on CPU 1 (give the daemon --workers 1).
 # Everything runs in a private network namespace (unshare -n): churn in the host namespace can fill
-# the kernel's connection-tracking table (see ../shared/bench/README.md).
+# the kernel's connection-tracking table (if iptables rules switched it on, as Docker's do).
+# Needs only this repository (the jars are built from it) and jq, util-linux, iproute2.
 # For the side-by-side with the C libevent server, use bench/compare-c.sh.
 #
 # Scenarios (32-byte lines): pingpong 50x1, pipeline 50x16, conns1k 1000x1, churn 50 connect-line-close.
@@ -32,7 +33,7 @@ while (($#)); do
   esac
 done
 [[ $MODE == echo || $MODE == rot13 ]] || { echo "e2e.sh: --mode echo|rot13" >&2; exit 2; }
-for t in jq taskset unshare ip; do command -v $t >/dev/null || { echo "e2e.sh: needs $t (apt-get install -y jq util-linux iproute2)" >&2; exit 2; }; done
+for t in jq taskset unshare ip ss; do command -v $t >/dev/null || { echo "e2e.sh: needs $t (apt-get install -y jq util-linux iproute2)" >&2; exit 2; }; done
 
 if [[ -z ${E2E_IN_NETNS:-} ]] && unshare -n true 2>/dev/null; then
   export E2E_IN_NETNS=1
@@ -48,7 +49,14 @@ OUT=/tmp/ringside-e2e-$(date +%Y%m%d-%H%M%S).jsonl
 server_cpu=() load_cpu=()
 if ((PIN)); then server_cpu=(taskset -c 0); load_cpu=(taskset -c 1); fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { # a port nothing in this namespace uses (ss: iproute2; no python3 on a fresh machine)
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((20000 + RANDOM % 10000))
+    (($(ss -Htan "( sport = :$p or dport = :$p )" | wc -l) == 0)) && { echo "$p"; return 0; }
+  done
+  echo "e2e.sh: no free port found" >&2; return 1
+}
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 run_one() { # scenario round

@@ -11,5 +11,6 @@ package io.ringside;
  */
 @FunctionalInterface
 public interface HandlerFactory {
+    /** A handler for one new connection (or a shared stateless one). */
     LineHandler newHandler();
 }

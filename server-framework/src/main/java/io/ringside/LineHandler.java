@@ -25,6 +25,10 @@ package io.ringside;
  */
 public abstract class LineHandler {
 
+    /** For subclasses. */
+    protected LineHandler() {
+    }
+
     /** Called once when the connection is registered with its worker, before any line. */
     public void onOpen(Connection connection) {
     }

@@ -59,6 +59,7 @@ public final class RingsideServer implements AutoCloseable {
     private volatile boolean started;
     private boolean stopped;
 
+    /** A server that is not started yet; {@code factory} makes one handler per accepted connection. */
     public RingsideServer(ServerConfig config, HandlerFactory factory) {
         this.config = Preconditions.checkNotNull(config, "config");
         this.factory = Preconditions.checkNotNull(factory, "factory");
@@ -113,6 +114,7 @@ public final class RingsideServer implements AutoCloseable {
         return localAddress;
     }
 
+    /** The configuration the server was built with. */
     public ServerConfig config() {
         return config;
     }

@@ -26,10 +26,12 @@ import java.nio.charset.StandardCharsets;
 public final class HandlerHarness {
     private final HarnessConnection connection;
 
+    /** A harness with the default configuration; the handler's onOpen runs at once. */
     public HandlerHarness(LineHandler handler) {
         this(ServerConfig.defaults(), handler);
     }
 
+    /** A harness with {@code config} (end of line, limits, watermarks); the handler's onOpen runs at once. */
     public HandlerHarness(ServerConfig config, LineHandler handler) {
         this.connection = new HarnessConnection(config, handler);
     }

@@ -1,0 +1,4 @@
+// A user's module: it reads io.ringside, and sees only the packages io.ringside exports.
+module com.example.shout {
+    requires io.ringside;
+}
