@@ -39,6 +39,10 @@ public final class SpanTokens {
     private int start = -1;
     private int end = -1;
 
+    /** A tokenizer with no span yet: {@link #reset} it for each line. */
+    public SpanTokens() {
+    }
+
     /** Starts over on the whole of {@code span}; no word is current until {@link #next()}. */
     public SpanTokens reset(ByteSpan span) {
         return reset(span, 0, span.length());

@@ -98,7 +98,7 @@ class LibraryUserIT {
             assertFalse(e.isQualified(), "a qualified export: " + e);
         }
         Set<String> exported = module.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("io.ringside", "io.ringside.testing"), exported);
+        assertEquals(Set.of("io.ringside", "io.ringside.server", "io.ringside.testing"), exported);
         assertTrue(module.packages().stream().anyMatch(p -> p.startsWith("io.ringside.internal")), module.packages().toString());
 
         try (ZipFile sources = new ZipFile(dir.resolve("server-framework-" + version + "-sources.jar").toFile())) {

@@ -10,10 +10,10 @@ public interface RingsideServerMXBean {
     /** Connections open now. */
     long getOpenConnections();
 
-    /** Every {@link Metric}, by name, summed over the acceptor and the workers. */
+    /** Every {@link io.ringside.Metric}, by name, summed over the acceptor and the workers. */
     Map<String, Long> getCounters();
 
-    /** Closed connections by {@link CloseReason} name. */
+    /** Closed connections by {@link io.ringside.CloseReason} name. */
     Map<String, Long> getClosedByReason();
 
     /** Open connections per worker, by worker index. */
