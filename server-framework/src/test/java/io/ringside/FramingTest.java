@@ -32,49 +32,60 @@ class FramingTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Feeds {@code input} cut at the given points and returns the lines the handler saw. */
-    private static List<String> framed(ServerConfig config, byte[] input, int[] cuts) {
-        RecordingHandler h = new RecordingHandler(false);
-        HandlerHarness harness = new HandlerHarness(config, h);
+    /**
+     * Random lines over an alphabet with every terminator byte of every policy (LF, CR, NUL) inside
+     * lines as well as at their ends, some longer than the 256-byte read buffer.
+     */
+    private static byte[] randomInput(Random r, int lines) {
+        byte[] alphabet = bytes("abcXYZ \t\r\n" + '\0' + "019\u00ff");
+        String[] ends = {"\n", "\r\n", "\0", "\r\0", "\n\r\n", ""};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            int len = r.nextInt(r.nextInt(10) == 0 ? 600 : 40);
+            for (int j = 0; j < len; j++) {
+                b.append((char) (alphabet[r.nextInt(alphabet.length)] & 0xFF));
+            }
+            b.append(ends[r.nextInt(ends.length)]);
+        }
+        return bytes(b.toString());
+    }
+
+    /**
+     * The handler sees, and echoes, what the byte-at-a-time reference model ({@link LineModel}) frames,
+     * for every policy, seeded random inputs and seeded random splits into reads (and byte by byte); a
+     * line over the maximum ends it with the error reply and LINE_TOO_LONG, as the model says.
+     */
+    @ParameterizedTest
+    @EnumSource(EndOfLine.class)
+    void theHandlerSeesWhatTheReferenceModelFramesForEverySplit(EndOfLine eol) {
+        long seed = System.nanoTime();
+        Random r = new Random(seed);
+        for (int round = 0; round < 150; round++) {
+            int max = r.nextInt(4) == 0 ? 1 + r.nextInt(60) : 1000;
+            byte[] input = randomInput(r, 1 + r.nextInt(30));
+            LineModel expected = LineModel.frame(input, eol, max);
+            int[] cuts = r.ints(r.nextInt(12), 0, input.length + 1).sorted().toArray();
+            String where = "seed " + seed + " round " + round + " eol " + eol + " max " + max;
+            assertFramedAsModel(expected, eol, max, input, cuts, where + " cuts " + Arrays.toString(cuts));
+            if (round % 10 == 0) {
+                int[] everyByte = java.util.stream.IntStream.range(1, input.length).toArray();
+                assertFramedAsModel(expected, eol, max, input, everyByte, where + " byte by byte");
+            }
+        }
+    }
+
+    private static void assertFramedAsModel(LineModel expected, EndOfLine eol, int max, byte[] input, int[] cuts, String where) {
+        RecordingHandler h = new RecordingHandler(true);
+        HandlerHarness harness = new HandlerHarness(config(eol, max), h);
         int from = 0;
         for (int cut : cuts) {
             harness.feed(Arrays.copyOfRange(input, from, cut));
             from = cut;
         }
         harness.feed(Arrays.copyOfRange(input, from, input.length));
-        return h.lines;
-    }
-
-    private static String randomInput(Random r, int lines, byte[] alphabet) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < lines; i++) {
-            int len = r.nextInt(r.nextInt(10) == 0 ? 600 : 40);
-            for (int j = 0; j < len; j++) {
-                b.append((char) alphabet[r.nextInt(alphabet.length)]);
-            }
-            b.append(r.nextBoolean() ? "\r\n" : "\n");
-        }
-        return b.toString();
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = EndOfLine.class, names = {"LF", "CRLF", "CRLF_STRICT"})
-    void everySplitOfTheInputGivesTheSameLines(EndOfLine eol) {
-        long seed = System.nanoTime();
-        Random r = new Random(seed);
-        ServerConfig config = config(eol, 1000);
-        byte[] alphabet = bytes("abcXYZ \t\r019\u00ff");
-        for (int round = 0; round < 100; round++) {
-            byte[] input = bytes(randomInput(r, 1 + r.nextInt(30), alphabet));
-            List<String> whole = framed(config, input, new int[0]);
-            int[] cuts = r.ints(r.nextInt(12), 0, input.length + 1).sorted().toArray();
-            assertEquals(whole, framed(config, input, cuts),
-                    "seed " + seed + " round " + round + " eol " + eol + " cuts " + Arrays.toString(cuts));
-            if (round % 10 == 0) {
-                int[] everyByte = java.util.stream.IntStream.range(1, input.length).toArray();
-                assertEquals(whole, framed(config, input, everyByte), "seed " + seed + " round " + round + " byte by byte");
-            }
-        }
+        assertEquals(expected.lines, h.lines, where);
+        assertEquals(expected.tooLong ? CloseReason.LINE_TOO_LONG : null, harness.closeReason(), where);
+        assertEquals(expected.echo(eol, max), harness.takeOutputAscii(), where);
     }
 
     @Test

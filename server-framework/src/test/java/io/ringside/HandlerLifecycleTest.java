@@ -146,4 +146,40 @@ class HandlerLifecycleTest {
         assertTrue(thrown[0] instanceof AssertionError, "expected an AssertionError, got " + thrown[0]);
         assertThrows(IllegalArgumentException.class, () -> harness.connection().readBlock(-1));
     }
+
+    /** Runs {@code call} on a new thread and returns what it threw (null: nothing). */
+    private static Throwable thrownOnAnotherThread(Runnable call) throws InterruptedException {
+        Throwable[] thrown = new Throwable[1];
+        Thread other = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        }, "test-not-the-loop");
+        other.start();
+        other.join();
+        return thrown[0];
+    }
+
+    @Test
+    void isOpenAttachAndAttachmentAssertTheyRunOnTheirLoop() throws Exception {
+        assertTrue(HandlerLifecycleTest.class.desiredAssertionStatus(), "tests must run with -ea");
+        HandlerHarness harness = new HandlerHarness(new RecordingHandler(false));
+        Connection c = harness.connection();
+        c.attach("state");
+        assertEquals("state", c.attachment(), "on the loop's thread they work");
+        assertTrue(c.isOpen());
+
+        Throwable isOpen = thrownOnAnotherThread(c::isOpen);
+        assertTrue(isOpen instanceof AssertionError, "isOpen() off the loop: expected an AssertionError, got " + isOpen);
+        Throwable attach = thrownOnAnotherThread(() -> c.attach("from the wrong thread"));
+        assertTrue(attach instanceof AssertionError, "attach() off the loop: expected an AssertionError, got " + attach);
+        Throwable attachment = thrownOnAnotherThread(c::attachment);
+        assertTrue(attachment instanceof AssertionError, "attachment() off the loop: expected an AssertionError, got " + attachment);
+        assertEquals("state", c.attachment(), "the failed attach() changed nothing");
+
+        assertEquals(null, thrownOnAnotherThread(() -> c.execute(() -> { })), "execute() is for any thread");
+        assertEquals(null, thrownOnAnotherThread(c::id), "id() is for any thread");
+    }
 }

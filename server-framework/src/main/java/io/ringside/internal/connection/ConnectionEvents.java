@@ -98,7 +98,7 @@ public final class ConnectionEvents {
                 c.context.counters().increment(Metric.PARTIAL_LINES_DROPPED);
                 c.context.log().debug(c, "end of stream inside a line or block: its bytes are dropped", null);
             }
-            c.discardInput();
+            discardInput(c);
             c.moveTo(ConnectionState.HALF_CLOSED);
             Dispatcher.run(c, () -> c.handler.onInputEnd(c));
             maybeFinishHalfClose(c);
@@ -196,6 +196,29 @@ public final class ConnectionEvents {
         }
     }
 
+    /** Drops what was received and a pending block (the connection handles no more input). */
+    static void discardInput(TransportConnection c) {
+        c.input.release();
+        c.input.dropBlock();
+    }
+
+    /** Holds reading for {@code reason} (a {@link ReadHolds} bit). */
+    static void hold(TransportConnection c, int reason) {
+        c.holds |= reason;
+        c.transport.interest(c.wantsRead(), c.output.pending() > 0);
+    }
+
+    /** Ends a hold; buffered lines are served next turn (and a draining connection reads on). */
+    static void release(TransportConnection c, int reason) {
+        if ((c.holds & reason) != 0) {
+            c.holds &= ~reason;
+            if (c.input.hasUnscanned() || c.context.draining() || c.state == ConnectionState.INPUT_ENDED) {
+                c.queueLeftOver();
+            }
+            c.transport.interest(c.wantsRead(), c.output.pending() > 0);
+        }
+    }
+
     /** One write to the transport; false when it failed and the connection closed. */
     private static boolean writeOut(TransportConnection c) {
         try {
@@ -210,7 +233,7 @@ public final class ConnectionEvents {
 
     /** After input ended and everything received was handled: half-closed until pending work is done. */
     static void maybeFinishHalfClose(TransportConnection c) {
-        if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.offloadsInFlight() == 0) {
+        if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.remoteTasks == 0 && c.offloadsInFlight() == 0) {
             closeAfterFlush(c, c.reason);
         }
     }
@@ -227,6 +250,13 @@ public final class ConnectionEvents {
         flush(c);
     }
 
+    /** A task posted from another thread ran (or was dropped because the connection closed). */
+    public static void remoteTaskDone(TransportConnection c) {
+        c.countRemoteTask(-1);
+        maybeFinishHalfClose(c);
+        flush(c);
+    }
+
     /** Runs a task or timer of this connection's on its loop, unless closed, then flushes what it wrote. */
     public static void runTask(TransportConnection c, Runnable task) {
         if (c.state == ConnectionState.CLOSED) {
@@ -239,11 +269,8 @@ public final class ConnectionEvents {
     /** An offloaded call's outcome arrived: deliver what is due in order, then resume reading if held. */
     static void offloadFinished(TransportConnection c) {
         c.offloads.deliverReady();
-        if ((c.holds & ReadHolds.OFFLOADS) != 0 && c.offloads.inFlight() < c.context.limits().maxOffloads) {
-            c.holds &= ~ReadHolds.OFFLOADS;
-            if (c.input.hasUnscanned()) {
-                c.queueLeftOver();
-            }
+        if (c.offloads.inFlight() < c.context.limits().maxOffloads) {
+            release(c, ReadHolds.OFFLOADS);
         }
         maybeFinishHalfClose(c);
         flush(c);

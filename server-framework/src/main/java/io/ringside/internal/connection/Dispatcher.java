@@ -118,7 +118,7 @@ final class Dispatcher {
             handlerFailed(c, e);
             return;
         }
-        c.discardInput();
+        ConnectionEvents.discardInput(c);
         ConnectionEvents.closeAfterFlush(c, CloseReason.LINE_TOO_LONG);
     }
 
@@ -133,7 +133,7 @@ final class Dispatcher {
         } catch (RuntimeException | Error again) {
             c.context.log().debug(c, "onError failed too", again);
         }
-        c.discardInput();
+        ConnectionEvents.discardInput(c);
         ConnectionEvents.closeAfterFlush(c, CloseReason.HANDLER_ERROR);
     }
 }

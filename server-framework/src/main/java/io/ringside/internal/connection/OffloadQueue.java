@@ -38,8 +38,7 @@ final class OffloadQueue {
             deliverReady();
         }
         if (calls.size() >= owner.context.limits().maxOffloads) {
-            owner.holds |= ReadHolds.OFFLOADS;
-            owner.transport.interest(owner.wantsRead(), owner.output.pending() > 0);
+            ConnectionEvents.hold(owner, ReadHolds.OFFLOADS);
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One connection: its transport, input buffer, output queue, handler and lifecycle
@@ -28,6 +29,8 @@ import java.util.concurrent.Callable;
  * {@link #remoteAddress()}, {@link #localAddress()}, {@link #execute} and {@link #schedule} asserts that.
  */
 public final class TransportConnection implements Connection {
+    private static final AtomicIntegerFieldUpdater<TransportConnection> REMOTE_TASKS =
+            AtomicIntegerFieldUpdater.newUpdater(TransportConnection.class, "remoteTasks");
     private final long id;
     final ConnectionContext context;
     final Transport transport;
@@ -43,6 +46,8 @@ public final class TransportConnection implements Connection {
     CloseReason reason;
     /** Timers and same-loop tasks of this connection not yet run: they may still write after input ends. */
     int pendingWork;
+    /** Tasks posted for this connection from other threads and not yet run; incremented there, decremented here. */
+    volatile int remoteTasks;
     OffloadQueue offloads;
     private Object attachment;
     /** The remote address admission counted this connection under (or null). */
@@ -76,6 +81,11 @@ public final class TransportConnection implements Connection {
         return admittedAs;
     }
 
+    /** Any thread: +1 when a task for this connection is posted from another thread, -1 (worker) once it ran. */
+    public void countRemoteTask(int delta) {
+        REMOTE_TASKS.addAndGet(this, delta);
+    }
+
     /** Offloaded calls whose outcome has not been delivered yet. */
     public int offloadsInFlight() {
         return offloads == null ? 0 : offloads.inFlight();
@@ -95,11 +105,6 @@ public final class TransportConnection implements Connection {
             holds |= ReadHolds.LEFT_OVER;
             context.queueLeftOver(this);
         }
-    }
-
-    void discardInput() {
-        input.release();
-        input.dropBlock();
     }
 
     /** The check before every write: on the loop (asserted); false once closed (writes are ignored). */
@@ -224,20 +229,13 @@ public final class TransportConnection implements Connection {
     @Override
     public void pauseReading() {
         assert context.inLoop();
-        holds |= ReadHolds.PAUSED;
-        transport.interest(wantsRead(), output.pending() > 0);
+        ConnectionEvents.hold(this, ReadHolds.PAUSED);
     }
 
     @Override
     public void resumeReading() {
         assert context.inLoop();
-        if ((holds & ReadHolds.PAUSED) != 0) {
-            holds &= ~ReadHolds.PAUSED;
-            if (input.hasUnscanned() || context.draining() || state == ConnectionState.INPUT_ENDED) {
-                queueLeftOver();
-            }
-            transport.interest(wantsRead(), output.pending() > 0);
-        }
+        ConnectionEvents.release(this, ReadHolds.PAUSED);
     }
 
     @Override

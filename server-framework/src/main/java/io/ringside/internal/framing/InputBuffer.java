@@ -43,6 +43,8 @@ public final class InputBuffer {
     /** Bytes of the current block not yet delivered; -1 when no block is pending. */
     private long blockRemaining = -1;
     private byte[] blockEnd = NO_TERMINATOR;
+    /** Whether bytes of the current terminated block went out in chunks (then it no longer comes whole). */
+    private boolean blockChunked;
 
     public InputBuffer(BufferPool pool, LineFramer framer) {
         this.pool = pool;
@@ -132,7 +134,7 @@ public final class InputBuffer {
             }
             return consumeBlockBytes(span, n) ? finishBlock(Chunk.LAST) : Chunk.PART;
         }
-        if (blockRemaining + endLength <= buf.capacity()) {
+        if (!blockChunked && blockRemaining + endLength <= buf.capacity()) {
             if (avail < blockRemaining + endLength) {
                 return Chunk.NONE;
             }
@@ -145,6 +147,7 @@ public final class InputBuffer {
                 return Chunk.NONE;
             }
             consumeBlockBytes(span, n);
+            blockChunked = true;
             return Chunk.PART;
         }
         if (avail < endLength) {
@@ -177,6 +180,7 @@ public final class InputBuffer {
     private Chunk finishBlock(Chunk result) {
         blockRemaining = -1;
         blockEnd = NO_TERMINATOR;
+        blockChunked = false;
         return result;
     }
 

@@ -42,8 +42,14 @@ public final class Inbox {
         this.waker = waker;
     }
 
-    /** Any thread but the loop's: queues a task (of {@code owner}, or none) and wakes the loop. */
+    /**
+     * Any thread but the loop's: queues a task (of {@code owner}, or none) and wakes the loop. A
+     * connection's task counts as its pending work until it runs, so a half-closed connection waits for it.
+     */
     public void post(TransportConnection owner, Runnable task) {
+        if (owner != null) {
+            owner.countRemoteTask(1);
+        }
         remote.add(new Posted(owner, task));
         wakeUp();
     }
@@ -110,6 +116,7 @@ public final class Inbox {
                 runUnowned(p.task);
             } else {
                 ConnectionEvents.runTask(p.owner, p.task);
+                ConnectionEvents.remoteTaskDone(p.owner);
             }
         }
     }

@@ -18,8 +18,10 @@ final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
     static final int RAN = 1;
     /** Cancelled on the worker: the owner's pending-work count was released at once. */
     static final int CANCELLED = 2;
-    /** Cancelled on another thread: the worker releases the count when it drops the timer. */
+    /** Cancelled on another thread: the worker releases the count (posted at once, or when it drops the timer). */
     static final int CANCELLED_REMOTELY = 3;
+    /** Cancelled on another thread and the count released by the worker. */
+    static final int RELEASED = 4;
 
     private static final VarHandle STATE;
 
@@ -55,6 +57,8 @@ final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
         }
         if (inLoop) {
             heap.cancelledOnLoop(this);
+        } else {
+            heap.cancelledRemotely(this);
         }
         return true;
     }
@@ -62,6 +66,11 @@ final class LoopTimer implements ScheduledTask, Comparable<LoopTimer> {
     /** Worker only: claims the timer for running; false when it was cancelled first. */
     boolean claim() {
         return STATE.compareAndSet(this, PENDING, RAN);
+    }
+
+    /** Worker only: a remotely cancelled timer's count is released now; false if it already was. */
+    boolean markReleased() {
+        return STATE.compareAndSet(this, CANCELLED_REMOTELY, RELEASED);
     }
 
     int state() {

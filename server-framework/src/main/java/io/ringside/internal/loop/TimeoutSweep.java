@@ -21,9 +21,14 @@ final class TimeoutSweep {
         this.nextNanos = nowNanos + INTERVAL_NANOS;
     }
 
-    /** When the next sweep is due, or {@link Long#MAX_VALUE} when none is needed. */
-    long nextDeadline(ConnectionTable connections) {
-        return enabled && connections.size() > 0 ? nextNanos : Long.MAX_VALUE;
+    /** Whether a sweep will be needed (timeouts on, connections open). */
+    boolean active(ConnectionTable connections) {
+        return enabled && connections.size() > 0;
+    }
+
+    /** When the next sweep is due (meaningful while {@link #active}). */
+    long nextNanos() {
+        return nextNanos;
     }
 
     /** Sweeps if due at {@code now}. */

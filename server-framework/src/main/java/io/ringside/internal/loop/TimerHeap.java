@@ -4,6 +4,7 @@ import io.ringside.internal.connection.ConnectionEvents;
 import io.ringside.internal.connection.TransportConnection;
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +26,21 @@ public final class TimerHeap {
     private final PriorityQueue<LoopTimer> heap = new PriorityQueue<>();
     private final BooleanSupplier inLoop;
     private final LongSupplier clock;
+    /** Hands a task to the loop from another thread (the inbox), for timers cancelled there. */
+    private final Consumer<Runnable> toLoop;
     private long nextPurgeNanos;
 
     /** {@code clock} is {@code System::nanoTime} but in tests of its wrap-around. */
-    public TimerHeap(BooleanSupplier inLoop, LongSupplier clock) {
+    public TimerHeap(BooleanSupplier inLoop, LongSupplier clock, Consumer<Runnable> toLoop) {
         this.inLoop = inLoop;
         this.clock = clock;
+        this.toLoop = toLoop;
         this.nextPurgeNanos = clock.getAsLong();
+    }
+
+    /** A heap whose remote cancels release their count when the timer is dropped (tests of the heap alone). */
+    public TimerHeap(BooleanSupplier inLoop, LongSupplier clock) {
+        this(inLoop, clock, task -> { });
     }
 
     boolean inLoop() {
@@ -57,6 +66,24 @@ public final class TimerHeap {
     /** Worker only: the timer was cancelled on this thread; its owner's count is released now. */
     void cancelledOnLoop(LoopTimer t) {
         if (t.owner != null) {
+            ConnectionEvents.workDone(t.owner);
+        }
+    }
+
+    /**
+     * Any thread but the loop's: the timer was cancelled there. Its owner's count is released on the loop
+     * at once (through the inbox, which wakes it), not at the timer's deadline: a half-closed connection
+     * waiting for it can close.
+     */
+    void cancelledRemotely(LoopTimer t) {
+        if (t.owner != null) {
+            toLoop.accept(() -> release(t));
+        }
+    }
+
+    /** Worker only: releases a remotely cancelled timer's count, once (here or when it leaves the heap). */
+    private static void release(LoopTimer t) {
+        if (t.state() == LoopTimer.CANCELLED_REMOTELY && t.markReleased()) {
             ConnectionEvents.workDone(t.owner);
         }
     }
@@ -106,10 +133,15 @@ public final class TimerHeap {
         }
     }
 
-    /** A timer leaves the heap without running: release its owner's count unless cancel did. */
+    /** A timer leaves the heap without running: release its owner's count unless a cancel did. */
     private static void dropped(LoopTimer t) {
-        if (t.owner != null && t.state() != LoopTimer.CANCELLED) {
-            ConnectionEvents.workDone(t.owner);
+        if (t.owner == null) {
+            return;
+        }
+        if (t.state() == LoopTimer.CANCELLED_REMOTELY) {
+            release(t);
+        } else if (t.state() == LoopTimer.PENDING) {
+            ConnectionEvents.workDone(t.owner); // an owner that closed: its timer never ran
         }
     }
 

@@ -55,7 +55,7 @@ public final class WorkerContext implements ConnectionContext {
         this.offloads = offloads;
         this.admission = admission;
         this.inbox = new Inbox(waker);
-        this.timers = new TimerHeap(this::inLoop, System::nanoTime);
+        this.timers = new TimerHeap(this::inLoop, System::nanoTime, task -> inbox.post(null, task));
     }
 
     /** Makes {@code t} the loop's thread (before anything runs on it). */
@@ -167,7 +167,7 @@ public final class WorkerContext implements ConnectionContext {
         if (inLoop()) {
             timers.add(t);
         } else {
-            inbox.post(null, () -> timers.add(t));
+            inbox.post(c, () -> timers.add(t)); // counted as the connection's work until the timer is queued
         }
         return t;
     }

@@ -155,20 +155,29 @@ public final class WorkerLoop implements Runnable {
         return true;
     }
 
-    /** 0: do not block; -1: block until woken; otherwise milliseconds to the next deadline. */
+    /**
+     * 0: do not block; -1: block until woken; otherwise milliseconds to the next deadline. Deadlines are
+     * compared as distances from now, never with each other, so a nanoTime that wraps changes nothing.
+     */
     private long selectTimeoutMillis() {
         if (context.hasLeftOver()) {
             return 0;
         }
-        long until = Math.min(context.timers.nextDeadline(), sweep.nextDeadline(context.connections));
-        if (drain.started()) {
-            until = Math.min(until, drain.deadlineNanos());
+        long now = System.nanoTime();
+        long wait = Long.MAX_VALUE;
+        if (context.timers.size() > 0) {
+            wait = Math.min(wait, context.timers.nextDeadline() - now);
         }
-        if (until == Long.MAX_VALUE) {
+        if (sweep.active(context.connections)) {
+            wait = Math.min(wait, sweep.nextNanos() - now);
+        }
+        if (drain.started()) {
+            wait = Math.min(wait, drain.deadlineNanos() - now);
+        }
+        if (wait == Long.MAX_VALUE) {
             return -1;
         }
-        long nanos = until - System.nanoTime();
-        return nanos <= 0 ? 0 : Math.max(1, nanos / 1_000_000);
+        return wait <= 0 ? 0 : Math.max(1, wait / 1_000_000);
     }
 
     private void warnIfSlow(long busyNanos) {
