@@ -52,7 +52,7 @@ public final class CacheStore {
         this.time = new StoreTime(config.clock());
         this.mem = new SlabAllocator(config, stats);
         this.items = new Items(config, mem, time, stats);
-        mem.attach(new ClockSweep(mem, items), new PageMover(mem, items, stats));
+        mem.attach(new ClockSweep(mem, items), new PageMover(mem, items, stats), items);
     }
 
     /** The settings. */

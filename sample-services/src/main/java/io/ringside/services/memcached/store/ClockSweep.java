@@ -39,10 +39,14 @@ final class ClockSweep {
                 if (pages == 0 || spent > 2 * total + BATCH) {
                     return 0;
                 }
-                long base = c.hand.getAndAdd(BATCH);
-                for (int i = 0; i < BATCH; i++) {
+                int batch = (int) Math.min(BATCH, total);
+                long base = c.hand.getAndAdd(batch);
+                for (int i = 0; i < batch; i++) {
                     int ref = inspect(c, Math.floorMod(base + i, total));
                     if (ref != 0) {
+                        // Give back the positions not inspected, unless another thread has claimed more since (then
+                        // they are skipped this turn: a small unfairness, never a lost item).
+                        c.hand.compareAndSet(base + batch, base + i + 1);
                         return ref;
                     }
                 }

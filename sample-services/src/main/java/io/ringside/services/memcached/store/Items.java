@@ -668,6 +668,11 @@ final class Items implements Victims {
     }
 
     @Override
+    public int idleSeconds(ByteBuffer page, int off) {
+        return Math.max(0, time.now() - ItemLayout.time(page, off));
+    }
+
+    @Override
     public boolean looksDead(ByteBuffer page, int off) {
         int now = time.now();
         if (StoreTime.expired(ItemLayout.expiry(page, off), now)) {

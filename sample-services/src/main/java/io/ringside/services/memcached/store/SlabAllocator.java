@@ -35,8 +35,14 @@ final class SlabAllocator {
     /** Set when the JVM refused more direct memory (-XX:MaxDirectMemorySize below -m). Guarded by poolLock. */
     private boolean directMemoryExhausted;
     private final StoreStats stats;
+    /**
+     * A class that seems to hold at least two pages' worth of free chunks, or -1: set by {@link #free} (cheaply,
+     * from one list's count), read before every eviction so that free memory is lent before live items go.
+     */
+    private volatile int freeRich = -1;
     private ClockSweep sweep;
     private PageMover mover;
+    private Victims victims;
 
     SlabAllocator(StoreConfig config, StoreStats stats) {
         this.stats = stats;
@@ -55,9 +61,10 @@ final class SlabAllocator {
     }
 
     /** Connects the eviction machinery (built after the allocator, since it needs the index). */
-    void attach(ClockSweep sweep, PageMover mover) {
+    void attach(ClockSweep sweep, PageMover mover, Victims victims) {
         this.sweep = sweep;
         this.mover = mover;
+        this.victims = victims;
     }
 
     private static SlabClass[] buildClasses(StoreConfig config, int pageBytes, int lists) {
@@ -151,17 +158,31 @@ final class SlabAllocator {
         if (ref != 0) {
             return ref;
         }
-        if ((c.evictionTick++ & 255) == 0) {
+        int rich = freeRich;
+        if (rich >= 0 && rich != classId) {
             ref = mover.takeFromFreeRich(c, hint);
             if (ref != 0) {
                 return ref;
             }
         }
         ref = sweep.evict(c);
-        if (ref != 0) {
-            return ref;
+        if (ref == 0) {
+            return mover.moveTo(c, hint);
         }
-        return mover.moveTo(c, hint);
+        c.evictedBytes += c.chunkBytes;
+        if (c.evictedBytes >= pageBytes / PageMover.BALANCE_PER_PAGE) {
+            c.evictedBytes = 0;
+            // The victim's header is intact until the caller overwrites it: its idle time is c's eviction age.
+            mover.balance(c, victims.idleSeconds(page(ref), offset(ref)), hint);
+        }
+        return ref;
+    }
+
+    /** Forgets the free-rich hint if it still names this class (it no longer has free chunks to lend). */
+    void clearFreeRich(int classId) {
+        if (freeRich == classId) {
+            freeRich = -1;
+        }
     }
 
     /** Returns a chunk the caller owns (RESERVED) to its class's free list {@code hint}. Takes no stripe lock. */
@@ -204,6 +225,9 @@ final class SlabAllocator {
                 ItemLayout.initMeta(p, off, ItemLayout.MOVED);
             } else {
                 linkHead(l, p, off, ref);
+                if ((long) l.count * c.lists.length >= 2L * c.perPage && freeRich != c.id && c.pageCount() >= 2) {
+                    freeRich = c.id;
+                }
             }
         }
     }

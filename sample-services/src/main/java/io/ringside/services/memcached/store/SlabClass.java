@@ -27,8 +27,8 @@ final class SlabClass {
     private int[] pages = new int[8];
     /** Number of pages; written under the exclusive layout lock, read racily for donor choice and statistics. */
     private volatile int pageCount;
-    /** Racy counter: every 256th eviction looks for a page to take from a class with many free chunks. */
-    int evictionTick;
+    /** Bytes evicted since the last age comparison (racy counter; see {@link PageMover#BALANCE_PER_PAGE}). */
+    int evictedBytes;
 
     SlabClass(int id, int chunkBytes, int pageBytes, int lists) {
         this.id = id;

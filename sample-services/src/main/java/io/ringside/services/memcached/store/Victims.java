@@ -21,6 +21,9 @@ interface Victims {
      */
     boolean relocate(int ref, int dst);
 
+    /** Seconds since the item in the chunk was last stored or read (a lock-free read; for balancing). */
+    int idleSeconds(ByteBuffer page, int off);
+
     /** A lock-free guess whether the item in the chunk is expired or flushed (a sweep hint, re-checked later). */
     boolean looksDead(ByteBuffer page, int off);
 }
