@@ -46,13 +46,25 @@ public final class CacheStore {
     private final SlabAllocator mem;
     private final Items items;
 
-    /** A store with the given settings; takes no item memory until items arrive. */
+    /**
+     * A store with the given settings; takes no item memory until items arrive.
+     *
+     * @throws IllegalStateException if the JVM's direct memory limit is below the memory limit (the store would
+     *     silently hold fewer items): start the JVM with {@code -XX:MaxDirectMemorySize} of at least the limit
+     */
     public CacheStore(StoreConfig config) {
+        long direct = SlabAllocator.directMemoryLimit();
+        if (config.memoryLimitBytes() > direct) {
+            throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
+                    + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
+                    + ((config.memoryLimitBytes() >> 20) + 64) + "m (item memory plus the connections' buffers)");
+        }
         this.config = config;
         this.time = new StoreTime(config.clock());
         this.mem = new SlabAllocator(config, stats);
         this.items = new Items(config, mem, time, stats);
-        mem.attach(new ClockSweep(mem, items), new PageMover(mem, items, stats), items);
+        Victims victims = new IndexedVictims(items);
+        mem.attach(new ClockSweep(mem, victims), new PageMover(mem, victims, stats), victims);
     }
 
     /** The settings. */
@@ -160,12 +172,12 @@ public final class CacheStore {
 
     /** incr: adds {@code delta} (64-bit unsigned) modulo 2^64; the new value and CAS go into {@code out}. */
     public DeltaStatus incr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.delta(key, off, len, delta, true, out);
+        return items.rewrites.delta(key, off, len, delta, true, out);
     }
 
     /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; the new value and CAS go into {@code out}. */
     public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.delta(key, off, len, delta, false, out);
+        return items.rewrites.delta(key, off, len, delta, false, out);
     }
 
     /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). */

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The engine behind {@link CacheStore}: the striped index over the slab memory, the liveness rules (expiry,
- * flush_all) and every operation. Thread-safe; the rules every method follows:
+ * flush_all) and the operations (append / prepend / incr / decr in {@link ItemRewrites}, the eviction machinery's
+ * view in {@link IndexedVictims}). Thread-safe; the rules every method follows:
  * <ul>
  *   <li>a chunk is allocated, and a chunk freed, with no stripe lock held (allocation may evict);</li>
  *   <li>an item is filled while its chunk is RESERVED (owned by this thread, invisible to everybody else), then
@@ -15,17 +16,18 @@ import java.nio.ByteBuffer;
  *       takes the write lock.</li>
  * </ul>
  */
-final class Items implements Victims {
-    private static final int LIVE = 0;
-    private static final int EXPIRED = 1;
-    private static final int FLUSHED = 2;
+final class Items {
+    static final int LIVE = 0;
+    static final int EXPIRED = 1;
+    static final int FLUSHED = 2;
 
-    private final SlabAllocator mem;
-    private final StoreTime time;
-    private final StoreStats stats;
+    final SlabAllocator mem;
+    final StoreTime time;
+    final StoreStats stats;
+    final long seed;
+    final ItemRewrites rewrites;
     private final IndexStripe[] stripes;
     private final int stripeShift;
-    private final long seed;
     private final int itemSizeMax;
     /**
      * flush_all deadlines in rel seconds: the high half the latest that has passed, the low half a pending one
@@ -48,6 +50,7 @@ final class Items implements Victims {
         for (int i = 0; i < n; i++) {
             stripes[i] = new IndexStripe(i, bits);
         }
+        this.rewrites = new ItemRewrites(this);
     }
 
     // --------------------------------------------------------------------------------------------- reading
@@ -137,7 +140,7 @@ final class Items implements Victims {
         stats.increment(StoreCounter.CMD_SET);
         long h = KeyHash.hash(key, koff, klen, seed);
         if (mode == StoreMode.APPEND || mode == StoreMode.PREPEND) {
-            return concat(mode, key, koff, klen, h, arr, buf, voff, vlen, null);
+            return rewrites.concat(mode, key, koff, klen, h, arr, buf, voff, vlen, null);
         }
         if (tooLarge(klen, vlen)) {
             return StoreResult.TOO_LARGE;
@@ -190,7 +193,7 @@ final class Items implements Victims {
         stats.increment(StoreCounter.CMD_SET);
         IndexStripe st = stripe(r.hash);
         if (mode == StoreMode.APPEND || mode == StoreMode.PREPEND) {
-            StoreResult result = concat(mode, r.key, 0, r.keyLength, r.hash, null, r.page, r.valueStart,
+            StoreResult result = rewrites.concat(mode, r.key, 0, r.keyLength, r.hash, null, r.page, r.valueStart,
                     r.valueLength, r);
             mem.free(ref, hint(st));
             return result;
@@ -282,209 +285,7 @@ final class Items implements Victims {
         }
     }
 
-    /**
-     * append / prepend: the new item is allocated outside the lock for the old value's size plus the new bytes,
-     * then, under the write lock, the old value is copied in only if the item is still the one measured (same
-     * chunk and CAS); otherwise it starts over. So the result is always exactly "old value + new bytes" for the
-     * value current at link time: it never mixes with a concurrent set. Exceeding the size limit is NOT_STORED,
-     * as in memcached 1.6.
-     */
-    private StoreResult concat(StoreMode mode, byte[] key, int koff, int klen, long h, byte[] arr, ByteBuffer buf,
-            int voff, int vlen, Reservation r) {
-        IndexStripe st = stripe(h);
-        for (;;) {
-            int oldRef;
-            long oldCas;
-            int oldLen;
-            int now = time.now();
-            long stamp = st.lock.readLock();
-            try {
-                int slot = st.find(h, key, koff, klen, mem);
-                if (slot < 0) {
-                    return StoreResult.NOT_STORED;
-                }
-                oldRef = st.ref(slot);
-                ByteBuffer p = mem.page(oldRef);
-                int at = mem.offset(oldRef);
-                if (deadReason(st, p, at, now) != LIVE) {
-                    return StoreResult.NOT_STORED;
-                }
-                oldCas = ItemLayout.cas(p, at);
-                oldLen = ItemLayout.valueLength(p, at);
-            } finally {
-                st.lock.unlockRead(stamp);
-            }
-            if (tooLarge(klen, (long) oldLen + vlen)) {
-                return StoreResult.NOT_STORED;
-            }
-            int total = oldLen + vlen;
-            int ref = allocate(klen, total, hint(st));
-            if (ref == 0) {
-                return StoreResult.OUT_OF_MEMORY;
-            }
-            ByteBuffer p = mem.page(ref);
-            int at = mem.offset(ref);
-            int value = ItemLayout.valueOffset(at, klen);
-            ItemLayout.writeHeader(p, at, klen, total, 0, 0, now);
-            p.put(at + ItemLayout.HEADER, key, koff, klen);
-            copy(p, mode == StoreMode.APPEND ? value + oldLen : value, arr, buf, voff, vlen);
-            StoreResult result = linkConcat(mode, st, h, key, koff, klen, ref, oldRef, oldCas, oldLen, vlen, now, r);
-            if (result != null) {
-                return result;
-            }
-        }
-    }
-
-    /** The locked half of {@link #concat}: null if the item changed meanwhile (start over). */
-    private StoreResult linkConcat(StoreMode mode, IndexStripe st, long h, byte[] key, int koff, int klen, int ref,
-            int oldRef, long oldCas, int oldLen, int vlen, int now, Reservation r) {
-        int free = ref;
-        int dead = 0;
-        StoreResult result;
-        long stamp = st.lock.writeLock();
-        try {
-            int slot = st.find(h, key, koff, klen, mem);
-            ByteBuffer op = mem.page(oldRef);
-            int oat = mem.offset(oldRef);
-            int why;
-            if (slot < 0) {
-                result = StoreResult.NOT_STORED;
-            } else if (st.ref(slot) != oldRef || ItemLayout.cas(op, oat) != oldCas) {
-                result = null;
-            } else if ((why = deadReason(st, op, oat, now)) != LIVE) {
-                dead = unlinkDead(st, slot, op, oat, why);
-                result = StoreResult.NOT_STORED;
-            } else {
-                ByteBuffer p = mem.page(ref);
-                int at = mem.offset(ref);
-                int value = ItemLayout.valueOffset(at, klen);
-                p.put(mode == StoreMode.APPEND ? value : value + vlen, op, ItemLayout.valueOffset(oat, klen), oldLen);
-                p.putInt(at + ItemLayout.FLAGS, ItemLayout.flags(op, oat));
-                p.putInt(at + ItemLayout.EXPIRY, ItemLayout.expiry(op, oat));
-                long cas = st.nextCas();
-                p.putLong(at + ItemLayout.CAS, cas);
-                if (r != null) {
-                    r.cas = cas;
-                }
-                retire(op, oat);
-                st.replace(slot, ref);
-                linked(p, at);
-                free = oldRef;
-                result = StoreResult.STORED;
-            }
-        } finally {
-            st.lock.unlockWrite(stamp);
-        }
-        mem.free(free, hint(st));
-        if (dead != 0) {
-            mem.free(dead, hint(st));
-        }
-        return result;
-    }
-
     // -------------------------------------------------------------------------------- incr, touch, delete
-
-    /**
-     * incr / decr under the write lock. The new number is written over the old one when it fits, padded with
-     * spaces to the old length (memcached does the same: "10" decremented by 5 reads "5 "); a longer number needs
-     * a new item, allocated outside the lock, linked only if the item did not change meanwhile.
-     */
-    DeltaStatus delta(byte[] key, int off, int len, long delta, boolean incr, DeltaValue out) {
-        checkKey(key, off, len);
-        long h = KeyHash.hash(key, off, len, seed);
-        IndexStripe st = stripe(h);
-        for (;;) {
-            int now = time.now();
-            int oldRef;
-            long oldCas;
-            int digits;
-            int dead = 0;
-            long stamp = st.lock.writeLock();
-            try {
-                int slot = st.find(h, key, off, len, mem);
-                int why = slot < 0 ? EXPIRED : deadReason(st, mem.page(st.ref(slot)), mem.offset(st.ref(slot)), now);
-                if (why != LIVE) {
-                    if (slot >= 0) {
-                        dead = unlinkDead(st, slot, mem.page(st.ref(slot)), mem.offset(st.ref(slot)), why);
-                    }
-                    stats.increment(incr ? StoreCounter.INCR_MISSES : StoreCounter.DECR_MISSES);
-                    return DeltaStatus.NOT_FOUND;
-                }
-                oldRef = st.ref(slot);
-                ByteBuffer p = mem.page(oldRef);
-                int at = mem.offset(oldRef);
-                int vlen = ItemLayout.valueLength(p, at);
-                int value = ItemLayout.valueOffset(at, len);
-                if (!Numeric.parse(p, value, vlen, out)) {
-                    return DeltaStatus.NON_NUMERIC;
-                }
-                long next = Numeric.apply(out.value, delta, incr);
-                digits = Numeric.digits(next);
-                if (digits <= vlen) {
-                    Numeric.write(p, value, next, vlen);
-                    long cas = st.nextCas();
-                    p.putLong(at + ItemLayout.CAS, cas);
-                    ItemLayout.setBits(p, at, ItemLayout.REFERENCED);
-                    out.value = next;
-                    out.cas = cas;
-                    stats.increment(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS);
-                    return DeltaStatus.OK;
-                }
-                oldCas = ItemLayout.cas(p, at);
-            } finally {
-                st.lock.unlockWrite(stamp);
-                if (dead != 0) {
-                    mem.free(dead, hint(st));
-                }
-            }
-            int ref = allocate(len, digits, hint(st));
-            if (ref == 0) {
-                return DeltaStatus.OUT_OF_MEMORY;
-            }
-            if (linkGrownNumber(st, h, key, off, len, ref, oldRef, oldCas, delta, incr, digits, now, out)) {
-                stats.increment(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS);
-                return DeltaStatus.OK;
-            }
-        }
-    }
-
-    /** The locked half of a growing incr; false (start over) if the item changed since it was measured. */
-    private boolean linkGrownNumber(IndexStripe st, long h, byte[] key, int off, int len, int ref, int oldRef,
-            long oldCas, long delta, boolean incr, int digits, int now, DeltaValue out) {
-        ByteBuffer p = mem.page(ref);
-        int at = mem.offset(ref);
-        ItemLayout.writeHeader(p, at, len, digits, 0, 0, now);
-        p.put(at + ItemLayout.HEADER, key, off, len);
-        int free = ref;
-        boolean done = false;
-        long stamp = st.lock.writeLock();
-        try {
-            int slot = st.find(h, key, off, len, mem);
-            if (slot >= 0 && st.ref(slot) == oldRef && ItemLayout.cas(mem.page(oldRef), mem.offset(oldRef)) == oldCas) {
-                ByteBuffer op = mem.page(oldRef);
-                int oat = mem.offset(oldRef);
-                // Unchanged since measured (same CAS), so it still parses, to the same number.
-                Numeric.parse(op, ItemLayout.valueOffset(oat, len), ItemLayout.valueLength(op, oat), out);
-                long next = Numeric.apply(out.value, delta, incr);
-                Numeric.write(p, ItemLayout.valueOffset(at, len), next, digits);
-                p.putInt(at + ItemLayout.FLAGS, ItemLayout.flags(op, oat));
-                p.putInt(at + ItemLayout.EXPIRY, ItemLayout.expiry(op, oat));
-                long cas = st.nextCas();
-                p.putLong(at + ItemLayout.CAS, cas);
-                retire(op, oat);
-                st.replace(slot, ref);
-                linked(p, at);
-                out.value = next;
-                out.cas = cas;
-                free = oldRef;
-                done = true;
-            }
-        } finally {
-            st.lock.unlockWrite(stamp);
-        }
-        mem.free(free, hint(st));
-        return done;
-    }
 
     boolean touch(byte[] key, int off, int len, int exptime) {
         checkKey(key, off, len);
@@ -590,121 +391,28 @@ final class Items implements Victims {
         return n;
     }
 
-    // --------------------------------------------------------------------------- eviction (Victims)
-
-    @Override
-    public boolean unlink(int ref, int classId, boolean secondChance) {
-        ByteBuffer p = mem.page(ref);
-        int at = mem.offset(ref);
-        int m = ItemLayout.meta(p, at);
-        int klen = ItemLayout.keyLength(m);
-        // Read without a lock: the chunk may be changing hands; a torn key only misses in the index below.
-        if (ItemLayout.state(m) != ItemLayout.LINKED || klen == 0 || at + ItemLayout.HEADER + klen > mem.pageBytes) {
-            return false;
-        }
-        long h = KeyHash.hash(p, at + ItemLayout.HEADER, klen, seed);
-        IndexStripe st = stripe(h);
-        long stamp = st.lock.writeLock();
-        try {
-            int slot = st.findRef(h, ref);
-            if (slot < 0 || mem.classOf(ref) != classId) {
-                return false;
-            }
-            int why = deadReason(st, p, at, time.now());
-            m = ItemLayout.meta(p, at);
-            if (secondChance && why == LIVE && (m & ItemLayout.REFERENCED) != 0) {
-                ItemLayout.clearBits(p, at, ItemLayout.REFERENCED);
-                return false;
-            }
-            st.remove(slot);
-            retire(p, at);
-            boolean unfetched = (m & ItemLayout.FETCHED) == 0;
-            if (why == LIVE) {
-                stats.increment(StoreCounter.EVICTIONS);
-                if (unfetched) {
-                    stats.increment(StoreCounter.EVICTED_UNFETCHED);
-                }
-            } else {
-                stats.increment(StoreCounter.RECLAIMED);
-                if (why == EXPIRED && unfetched) {
-                    stats.increment(StoreCounter.EXPIRED_UNFETCHED);
-                }
-            }
-            return true;
-        } finally {
-            st.lock.unlockWrite(stamp);
-        }
-    }
-
-    @Override
-    public boolean relocate(int ref, int dst) {
-        ByteBuffer p = mem.page(ref);
-        int at = mem.offset(ref);
-        int m = ItemLayout.meta(p, at);
-        int klen = ItemLayout.keyLength(m);
-        if (ItemLayout.state(m) != ItemLayout.LINKED || klen == 0 || at + ItemLayout.HEADER + klen > mem.pageBytes) {
-            return false;
-        }
-        long h = KeyHash.hash(p, at + ItemLayout.HEADER, klen, seed);
-        IndexStripe st = stripe(h);
-        long stamp = st.lock.writeLock();
-        try {
-            int slot = st.findRef(h, ref);
-            if (slot < 0) {
-                return false;
-            }
-            ByteBuffer dp = mem.page(dst);
-            int dat = mem.offset(dst);
-            int bytes = ItemLayout.itemBytes(klen, ItemLayout.valueLength(p, at));
-            dp.put(dat, p, at, ItemLayout.META);
-            dp.put(dat + ItemLayout.VALUE_LENGTH, p, at + ItemLayout.VALUE_LENGTH, bytes - ItemLayout.VALUE_LENGTH);
-            ItemLayout.initMeta(dp, dat, (ItemLayout.meta(p, at) & ~ItemLayout.STATE_MASK) | ItemLayout.LINKED);
-            st.replace(slot, dst);
-            ItemLayout.setState(p, at, ItemLayout.RESERVED);
-            return true;
-        } finally {
-            st.lock.unlockWrite(stamp);
-        }
-    }
-
-    @Override
-    public int idleSeconds(ByteBuffer page, int off) {
-        return Math.max(0, time.now() - ItemLayout.time(page, off));
-    }
-
-    @Override
-    public boolean looksDead(ByteBuffer page, int off) {
-        int now = time.now();
-        if (StoreTime.expired(ItemLayout.expiry(page, off), now)) {
-            return true;
-        }
-        long f = flushDeadlines;
-        int t = ItemLayout.time(page, off);
-        int pending = (int) f;
-        return t < (int) (f >>> 32) || (pending != 0 && now >= pending && t < pending);
-    }
-
     // ------------------------------------------------------------------------------------------- helpers
 
     /** LIVE, EXPIRED or FLUSHED. Stripe lock held. */
-    private int deadReason(IndexStripe st, ByteBuffer p, int at, int now) {
+    int deadReason(IndexStripe st, ByteBuffer p, int at, int now) {
         if (StoreTime.expired(ItemLayout.expiry(p, at), now)) {
             return EXPIRED;
         }
         if (st.flushed(ItemLayout.cas(p, at))) {
             return FLUSHED;
         }
+        return flushedByDeadline(ItemLayout.time(p, at), now) ? FLUSHED : LIVE;
+    }
+
+    /** Whether an item last stored or read at rel time {@code t} is gone by a delayed flush_all. Lock-free. */
+    boolean flushedByDeadline(int t, int now) {
         long f = flushDeadlines;
-        int t = ItemLayout.time(p, at);
         int pending = (int) f;
-        if (t < (int) (f >>> 32) || (pending != 0 && now >= pending && t < pending)) {
-            return FLUSHED;
-        }
-        return LIVE;
+        return t < (int) (f >>> 32) || (pending != 0 && now >= pending && t < pending);
     }
 
     /** Unlinks an expired or flushed item met on the way; returns its chunk (to free after unlocking). Write lock held. */
-    private int unlinkDead(IndexStripe st, int slot, ByteBuffer p, int at, int why) {
+    int unlinkDead(IndexStripe st, int slot, ByteBuffer p, int at, int why) {
         int ref = st.ref(slot);
         boolean unfetched = (ItemLayout.meta(p, at) & ItemLayout.FETCHED) == 0;
         st.remove(slot);
@@ -717,7 +425,7 @@ final class Items implements Victims {
     }
 
     /** A linked item leaves the index: RESERVED, owned by the caller. Write lock held. */
-    private void retire(ByteBuffer p, int at) {
+    void retire(ByteBuffer p, int at) {
         ItemLayout.setState(p, at, ItemLayout.RESERVED);
         stats.add(StoreCounter.CURR_ITEMS, -1);
         stats.add(StoreCounter.BYTES, -ItemLayout.itemBytes(ItemLayout.keyLength(ItemLayout.meta(p, at)),
@@ -725,7 +433,7 @@ final class Items implements Victims {
     }
 
     /** A filled item joins the index. Write lock held; its CAS is set. */
-    private void linked(ByteBuffer p, int at) {
+    void linked(ByteBuffer p, int at) {
         // Release: pairs with the sweep's and mover's acquire reads of the meta word.
         ItemLayout.setState(p, at, ItemLayout.LINKED);
         stats.increment(StoreCounter.CURR_ITEMS);
@@ -734,7 +442,7 @@ final class Items implements Victims {
                 ItemLayout.valueLength(p, at)));
     }
 
-    private int allocate(int klen, int vlen, int hint) {
+    int allocate(int klen, int vlen, int hint) {
         int ref = mem.allocate(mem.classFor(ItemLayout.itemBytes(klen, vlen)), hint);
         if (ref == 0) {
             stats.increment(StoreCounter.OUTOFMEMORY);
@@ -742,11 +450,11 @@ final class Items implements Victims {
         return ref;
     }
 
-    private boolean tooLarge(int klen, long vlen) {
+    boolean tooLarge(int klen, long vlen) {
         return klen + vlen + CacheStore.MEMCACHED_ITEM_OVERHEAD > itemSizeMax;
     }
 
-    private static void copy(ByteBuffer p, int at, byte[] arr, ByteBuffer buf, int off, int len) {
+    static void copy(ByteBuffer p, int at, byte[] arr, ByteBuffer buf, int off, int len) {
         if (arr != null) {
             p.put(at, arr, off, len);
         } else {
@@ -754,15 +462,15 @@ final class Items implements Victims {
         }
     }
 
-    private IndexStripe stripe(long h) {
+    IndexStripe stripe(long h) {
         return stripes[(int) (h >>> stripeShift) & (stripes.length - 1)];
     }
 
-    private static int hint(IndexStripe st) {
+    static int hint(IndexStripe st) {
         return st.id();
     }
 
-    private static void checkKey(byte[] key, int off, int len) {
+    static void checkKey(byte[] key, int off, int len) {
         if (len < 1 || len > CacheStore.MAX_KEY_LENGTH) {
             throw new IllegalArgumentException("key length must be in [1, " + CacheStore.MAX_KEY_LENGTH + "]: " + len);
         }

@@ -60,6 +60,21 @@ final class SlabAllocator {
         this.classes = buildClasses(config, pageBytes, lists);
     }
 
+    /**
+     * The JVM's cap on direct buffer memory: {@code -XX:MaxDirectMemorySize}, which defaults to the heap limit
+     * ({@code -Xmx}); {@link Long#MAX_VALUE} if the VM does not say.
+     */
+    static long directMemoryLimit() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            long set = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
+            return set > 0 ? set : Runtime.getRuntime().maxMemory();
+        } catch (RuntimeException | LinkageError e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Connects the eviction machinery (built after the allocator, since it needs the index). */
     void attach(ClockSweep sweep, PageMover mover, Victims victims) {
         this.sweep = sweep;
