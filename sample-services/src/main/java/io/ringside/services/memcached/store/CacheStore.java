@@ -72,27 +72,35 @@ public final class CacheStore {
         return config;
     }
 
-    /** The counters. */
+    /** The counters (thread-safe, read racily). */
     public StoreStats stats() {
         return stats;
     }
 
     // ------------------------------------------------------------------------------------------------- reads
 
-    /** get / gets: on a hit, calls the sink once (under the stripe's shared lock) and returns true. */
+    /**
+     * get / gets: on a hit, calls the sink once and returns true; false on a miss (an expired or flushed item is a
+     * miss, and is unlinked if that needs no waiting). Threading: any thread; holds the key's stripe lock shared
+     * (concurrent reads of one stripe proceed together) for the lookup and the sink call.
+     */
     public boolean get(byte[] key, int off, int len, ValueSink sink) {
         return items.read(key, off, len, null, sink, false, 0);
     }
 
     /**
      * get with the meta protocol's extras: fills {@code meta} (if not null) before calling {@code sink} (if not
-     * null). A read that only wants the metadata passes a null sink.
+     * null). A read that only wants the metadata passes a null sink. Threading: as {@link #get(byte[], int, int,
+     * ValueSink)}; {@code meta} belongs to the calling connection.
      */
     public boolean get(byte[] key, int off, int len, ItemMeta meta, ValueSink sink) {
         return items.read(key, off, len, meta, sink, false, 0);
     }
 
-    /** gat / gats: a hit also gets the new exptime, atomically with the read (under the stripe's exclusive lock). */
+    /**
+     * gat / gats: a hit also gets the new exptime, atomically with the read. Threading: any thread; holds the
+     * stripe lock exclusively for the lookup, the touch and the sink call.
+     */
     public boolean getAndTouch(byte[] key, int off, int len, int exptime, ValueSink sink) {
         return items.read(key, off, len, null, sink, true, exptime);
     }
@@ -103,6 +111,10 @@ public final class CacheStore {
      * set / add / replace / append / prepend / cas with the whole value at hand in {@code value[valueOff,
      * valueOff + valueLen)}. {@code casUnique} is used by {@link StoreMode#CAS} only; flags and exptime are ignored
      * by append and prepend (the item keeps its own).
+     *
+     * <p>Threading: any thread. The chunk is taken and filled with no stripe lock held (this is where eviction
+     * happens, if memory is full); the stripe lock is then held exclusively only to check the mode and swap the
+     * index entry. append / prepend read the old item under the shared lock and retry if it changed meanwhile.
      */
     public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
             int valueLen, int flags, int exptime, long casUnique) {
@@ -117,7 +129,7 @@ public final class CacheStore {
         return items.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
     }
 
-    /** A reusable reservation bound to this store, for one connection. */
+    /** A reusable reservation bound to this store, for one connection (allocates; call once per connection). */
     public Reservation newReservation() {
         return new Reservation(this);
     }
@@ -126,6 +138,9 @@ public final class CacheStore {
      * Takes space for a value of {@code valueLength} bytes under a key, to be filled with {@link Reservation#write}
      * and then {@link #commit}ted or {@link Reservation#abort()}ed. On anything but {@link ReserveResult#RESERVED}
      * nothing is held (the caller swallows the data block and replies the error).
+     *
+     * <p>Threading: any thread, holding no store lock afterwards; may evict to find the space. The reservation
+     * then belongs to the calling connection until {@link #commit} or {@link Reservation#abort()}.
      *
      * @throws IllegalStateException if the reservation is already open
      */
@@ -144,7 +159,8 @@ public final class CacheStore {
 
     /**
      * Stores a filled reservation under its key, as {@link #store} would; the reservation is closed afterwards
-     * whatever the result.
+     * whatever the result (its {@link Reservation#cas()} tells the new CAS unique if it stored). Threading: the
+     * reservation's connection; holds the stripe lock exclusively to link.
      *
      * @throws IllegalStateException if it is not open or not completely written
      */
@@ -158,29 +174,37 @@ public final class CacheStore {
         return items.commit(r, mode, flags, exptime, casUnique);
     }
 
-    /** Gives a reservation's space back; does nothing if it is not open. Same as {@link Reservation#abort()}. */
+    /**
+     * Gives a reservation's space back; does nothing if it is not open. Same as {@link Reservation#abort()}.
+     * Threading: the reservation's connection (its close hook, when it dies mid-value); takes no stripe lock.
+     */
     public void abort(Reservation r) {
         if (r.store == this && r.isOpen()) {
             items.abort(r);
         }
     }
 
-    /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). */
+    /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean delete(byte[] key, int off, int len) {
         return items.delete(key, off, len);
     }
 
-    /** incr: adds {@code delta} (64-bit unsigned) modulo 2^64; the new value and CAS go into {@code out}. */
+    /**
+     * incr: adds {@code delta} (64-bit unsigned) modulo 2^64; the new value and CAS go into {@code out}. The new
+     * number replaces the old in place, padded with spaces to the old length, as memcached does; a longer number
+     * gets a new item. Threading: any thread; the stripe lock is held exclusively while the number is read and
+     * written, so concurrent increments never lose one; {@code out} belongs to the caller.
+     */
     public DeltaStatus incr(byte[] key, int off, int len, long delta, DeltaValue out) {
         return items.rewrites.delta(key, off, len, delta, true, out);
     }
 
-    /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; the new value and CAS go into {@code out}. */
+    /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; otherwise as {@link #incr}. */
     public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
         return items.rewrites.delta(key, off, len, delta, false, out);
     }
 
-    /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). */
+    /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean touch(byte[] key, int off, int len, int exptime) {
         return items.touch(key, off, len, exptime);
     }
@@ -189,6 +213,7 @@ public final class CacheStore {
      * flush_all: with {@code delay <= 0}, every item stored so far is gone now; with a delay (seconds, or an
      * absolute Unix time above 30 days, as exptimes), every item last stored or read before that moment is gone
      * from then on. A new flush_all replaces a pending delayed one, as in memcached. Memory is reclaimed lazily.
+     * Threading: any thread; an immediate flush takes each stripe's lock in turn (never two at once).
      */
     public void flushAll(int delay) {
         items.flushAll(delay);
