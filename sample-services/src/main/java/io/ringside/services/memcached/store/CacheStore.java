@@ -1,0 +1,268 @@
+package io.ringside.services.memcached.store;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The item store of a memcached-compatible daemon: one instance shared by every worker thread, bounded by a memory
+ * limit, evicting with CLOCK (an LRU approximation), with memcached 1.6's semantics for every storage and retrieval
+ * command. The protocol handler sits on top; this class knows nothing of the wire format.
+ *
+ * <h2>Threading</h2>
+ * Every public method is thread-safe and may be called from any number of threads at once; none blocks except
+ * briefly on a lock stripe. The index is split into {@link StoreConfig#stripes()} stripes (a power of two, at least
+ * 8 per worker) by the top bits of the key's hash; each stripe has a {@link java.util.concurrent.locks.StampedLock}:
+ * lookups ({@code get}) share it, changes take it exclusively, and no method holds two stripes. Item memory is
+ * taken and given back <em>outside</em> the stripe lock, through striped free lists (see {@link SlabAllocator}).
+ * So: two operations on keys of different stripes never wait for each other; on one key they are linearizable.
+ * A {@link ValueSink} runs under the stripe's shared lock and must not call back into the store.
+ *
+ * <h2>Memory layout, and why</h2>
+ * Items live off-heap in slab pages (1 MiB direct buffers by default), each page carved into equal chunks of one
+ * slab class (48 bytes and up by a factor of 1.25, as memcached's {@code -n 48 -f 1.25}). An item is a 28-byte
+ * header, the key and the value in one chunk ({@link ItemLayout}). The index is one open-addressing {@code long[]}
+ * per stripe: 8 bytes a slot (32 hash bits and a 32-bit chunk reference) at a load of at most 3/4. Chosen over one
+ * object per item because the heap would hold 1 million items as 1-3 million objects (16-byte headers, references,
+ * GC tracing of all of them) and every {@code set} would allocate; here the garbage collector sees a few thousand
+ * long-lived objects, a {@code set} and a {@code get} allocate nothing, and an item costs its chunk plus about
+ * 8 / load bytes of index. For 10-20 byte keys and 100-byte values: a 176-byte chunk (items of 138-148 bytes) plus
+ * 10.7-21 bytes of index, against memcached 1.6's 192-byte chunk plus 8-16 bytes of hash table.
+ *
+ * <h2>Keys and values</h2>
+ * Keys are byte ranges of 1 to {@value #MAX_KEY_LENGTH} bytes; the store accepts any bytes (the protocol decides
+ * which keys are legal) and copies them, so the caller may reuse its array at once. Values are written in from a
+ * {@code byte[]} or {@link ByteBuffer} range, or through a {@link Reservation} when they arrive in pieces, and are
+ * read out through a {@link ValueSink}. Flags are 32-bit unsigned, exptimes follow memcached (see
+ * {@link StoreTime}), CAS uniques are unique across the store and never 0.
+ */
+public final class CacheStore {
+    /** memcached's KEY_MAX_LENGTH. */
+    public static final int MAX_KEY_LENGTH = 250;
+    /** What memcached 1.6 adds to key + value when it checks {@code -I}: its 48-byte header, CAS, NUL, "\r\n". */
+    static final int MEMCACHED_ITEM_OVERHEAD = 59;
+
+    private final StoreConfig config;
+    private final StoreStats stats = new StoreStats();
+    private final StoreTime time;
+    private final SlabAllocator mem;
+    private final Items items;
+
+    /**
+     * A store with the given settings; takes no item memory until items arrive.
+     *
+     * @throws IllegalStateException if the JVM's direct memory limit is below the memory limit (the store would
+     *     silently hold fewer items): start the JVM with {@code -XX:MaxDirectMemorySize} of at least the limit
+     */
+    public CacheStore(StoreConfig config) {
+        long direct = SlabAllocator.directMemoryLimit();
+        if (config.memoryLimitBytes() > direct) {
+            throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
+                    + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
+                    + ((config.memoryLimitBytes() >> 20) + 64) + "m (item memory plus the connections' buffers)");
+        }
+        this.config = config;
+        this.time = new StoreTime(config.clock());
+        this.mem = new SlabAllocator(config, stats);
+        this.items = new Items(config, mem, time, stats);
+        Victims victims = new IndexedVictims(items);
+        mem.attach(new ClockSweep(mem, victims), new PageMover(mem, victims, stats), victims);
+    }
+
+    /** The settings. */
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** The counters (thread-safe, read racily). */
+    public StoreStats stats() {
+        return stats;
+    }
+
+    // ------------------------------------------------------------------------------------------------- reads
+
+    /**
+     * get / gets: on a hit, calls the sink once and returns true; false on a miss (an expired or flushed item is a
+     * miss, and is unlinked if that needs no waiting). Threading: any thread; holds the key's stripe lock shared
+     * (concurrent reads of one stripe proceed together) for the lookup and the sink call.
+     */
+    public boolean get(byte[] key, int off, int len, ValueSink sink) {
+        return items.read(key, off, len, null, sink, false, 0);
+    }
+
+    /**
+     * get with the meta protocol's extras: fills {@code meta} (if not null) before calling {@code sink} (if not
+     * null). A read that only wants the metadata passes a null sink. Threading: as {@link #get(byte[], int, int,
+     * ValueSink)}; {@code meta} belongs to the calling connection.
+     */
+    public boolean get(byte[] key, int off, int len, ItemMeta meta, ValueSink sink) {
+        return items.read(key, off, len, meta, sink, false, 0);
+    }
+
+    /**
+     * gat / gats: a hit also gets the new exptime, atomically with the read. Threading: any thread; holds the
+     * stripe lock exclusively for the lookup, the touch and the sink call.
+     */
+    public boolean getAndTouch(byte[] key, int off, int len, int exptime, ValueSink sink) {
+        return items.read(key, off, len, null, sink, true, exptime);
+    }
+
+    // ------------------------------------------------------------------------------------------------ writes
+
+    /**
+     * set / add / replace / append / prepend / cas with the whole value at hand in {@code value[valueOff,
+     * valueOff + valueLen)}. {@code casUnique} is used by {@link StoreMode#CAS} only; flags and exptime are ignored
+     * by append and prepend (the item keeps its own).
+     *
+     * <p>Threading: any thread. The chunk is taken and filled with no stripe lock held (this is where eviction
+     * happens, if memory is full); the stripe lock is then held exclusively only to check the mode and swap the
+     * index entry. append / prepend read the old item under the shared lock and retry if it changed meanwhile.
+     */
+    public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
+            int valueLen, int flags, int exptime, long casUnique) {
+        checkRange(value.length, valueOff, valueLen);
+        return items.store(mode, key, keyOff, keyLen, value, null, valueOff, valueLen, flags, exptime, casUnique);
+    }
+
+    /** As {@link #store(StoreMode, byte[], int, int, byte[], int, int, int, int, long)}, the value in a buffer (absolute range; its position is not used or changed). */
+    public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, ByteBuffer value, int valueOff,
+            int valueLen, int flags, int exptime, long casUnique) {
+        checkRange(value.capacity(), valueOff, valueLen);
+        return items.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
+    }
+
+    /** A reusable reservation bound to this store, for one connection (allocates; call once per connection). */
+    public Reservation newReservation() {
+        return new Reservation(this);
+    }
+
+    /**
+     * Takes space for a value of {@code valueLength} bytes under a key, to be filled with {@link Reservation#write}
+     * and then {@link #commit}ted or {@link Reservation#abort()}ed. On anything but {@link ReserveResult#RESERVED}
+     * nothing is held (the caller swallows the data block and replies the error).
+     *
+     * <p>Threading: any thread, holding no store lock afterwards; may evict to find the space. The reservation
+     * then belongs to the calling connection until {@link #commit} or {@link Reservation#abort()}.
+     *
+     * @throws IllegalStateException if the reservation is already open
+     */
+    public ReserveResult reserve(Reservation r, byte[] key, int keyOff, int keyLen, int valueLength) {
+        if (r.store != this) {
+            throw new IllegalArgumentException("reservation of another store");
+        }
+        if (r.isOpen()) {
+            throw new IllegalStateException("reservation already open: commit or abort it first");
+        }
+        if (valueLength < 0) {
+            throw new IllegalArgumentException("valueLength < 0: " + valueLength);
+        }
+        return items.reserve(r, key, keyOff, keyLen, valueLength);
+    }
+
+    /**
+     * Stores a filled reservation under its key, as {@link #store} would; the reservation is closed afterwards
+     * whatever the result (its {@link Reservation#cas()} tells the new CAS unique if it stored). Threading: the
+     * reservation's connection; holds the stripe lock exclusively to link.
+     *
+     * @throws IllegalStateException if it is not open or not completely written
+     */
+    public StoreResult commit(Reservation r, StoreMode mode, int flags, int exptime, long casUnique) {
+        if (r.store != this || !r.isOpen()) {
+            throw new IllegalStateException("reservation is not open on this store");
+        }
+        if (r.remaining() != 0) {
+            throw new IllegalStateException("reservation not filled: " + r.remaining() + " bytes missing");
+        }
+        return items.commit(r, mode, flags, exptime, casUnique);
+    }
+
+    /**
+     * Gives a reservation's space back; does nothing if it is not open. Same as {@link Reservation#abort()}.
+     * Threading: the reservation's connection (its close hook, when it dies mid-value); takes no stripe lock.
+     */
+    public void abort(Reservation r) {
+        if (r.store == this && r.isOpen()) {
+            items.abort(r);
+        }
+    }
+
+    /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). Threading: any; stripe lock exclusive. */
+    public boolean delete(byte[] key, int off, int len) {
+        return items.delete(key, off, len);
+    }
+
+    /**
+     * incr: adds {@code delta} (64-bit unsigned) modulo 2^64; the new value and CAS go into {@code out}. The new
+     * number replaces the old in place, padded with spaces to the old length, as memcached does; a longer number
+     * gets a new item. Threading: any thread; the stripe lock is held exclusively while the number is read and
+     * written, so concurrent increments never lose one; {@code out} belongs to the caller.
+     */
+    public DeltaStatus incr(byte[] key, int off, int len, long delta, DeltaValue out) {
+        return items.rewrites.delta(key, off, len, delta, true, out);
+    }
+
+    /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; otherwise as {@link #incr}. */
+    public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
+        return items.rewrites.delta(key, off, len, delta, false, out);
+    }
+
+    /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */
+    public boolean touch(byte[] key, int off, int len, int exptime) {
+        return items.touch(key, off, len, exptime);
+    }
+
+    /**
+     * flush_all: with {@code delay <= 0}, every item stored so far is gone now; with a delay (seconds, or an
+     * absolute Unix time above 30 days, as exptimes), every item last stored or read before that moment is gone
+     * from then on. A new flush_all replaces a pending delayed one, as in memcached. Memory is reclaimed lazily.
+     * Threading: any thread; an immediate flush takes each stripe's lock in turn (never two at once).
+     */
+    public void flushAll(int delay) {
+        items.flushAll(delay);
+    }
+
+    // ------------------------------------------------------------------------------------------- inspection
+
+    /** Bytes of item memory taken so far (whole pages, as memcached's {@code total_malloced}). */
+    public long allocatedBytes() {
+        return (long) mem.pagesAllocated() * mem.pageBytes;
+    }
+
+    /** Bytes of the index arrays (on the heap), a racy sum. */
+    public long indexBytes() {
+        return items.indexBytes();
+    }
+
+    /** The chunk sizes of the slab classes, smallest first. */
+    public int[] chunkSizes() {
+        int[] out = new int[mem.classes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = mem.classes[i].chunkBytes;
+        }
+        return out;
+    }
+
+    /** Pages held by each slab class (racy), in {@link #chunkSizes()} order. */
+    public int[] pagesPerClass() {
+        int[] out = new int[mem.classes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = mem.classes[i].pageCount();
+        }
+        return out;
+    }
+
+    /** Checks the consistency of a store no other thread is using (tests); throws IllegalStateException. */
+    String audit() {
+        return items.audit();
+    }
+
+    @Override
+    public String toString() {
+        return "CacheStore[" + stats.value(StoreCounter.CURR_ITEMS) + " items, " + allocatedBytes() + " of "
+                + config.memoryLimitBytes() + " bytes]";
+    }
+
+    private static void checkRange(int capacity, int off, int len) {
+        if (off < 0 || len < 0 || off > capacity - len) {
+            throw new IndexOutOfBoundsException("range [" + off + ", " + off + " + " + len + ") of " + capacity);
+        }
+    }
+}
