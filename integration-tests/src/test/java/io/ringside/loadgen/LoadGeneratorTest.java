@@ -128,7 +128,9 @@ class LoadGeneratorTest {
             LoadReport r = LoadGenerator.run(opts(server).warmup(0.5).seconds(0.5).build());
             assertTrue(r.ok(), describe(r));
             assertTrue(Math.abs(r.measuredSeconds() - 0.5) < 0.1, describe(r));
-            assertTrue(r.bytesReceived() > r.requests() * 32 * 3 / 2, "warmup traffic excluded: " + describe(r));
+            // bytes of the warmup's replies were received but not counted as requests; at least 100 warmup lines,
+            // not a throughput ratio between the two phases (that depends on how busy the machine is)
+            assertTrue(r.bytesReceived() >= (r.requests() + 100) * 32, "warmup traffic excluded: " + describe(r));
         }
     }
 
