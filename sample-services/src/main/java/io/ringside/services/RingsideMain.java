@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 /**
- * {@code java -jar ringside.jar <echo|rot13> [options]}: parses the command line, layers the
+ * {@code java -jar ringside.jar <echo|rot13|memcached> [options]}: parses the command line, layers the
  * configuration (defaults, {@code --config} file, {@code RINGSIDE_*} environment, options), runs the
  * daemon until SIGTERM and exits 0 after the drain. Bad options or an unusable address: one line on
  * stderr and a non-zero exit, no stack trace.
@@ -48,7 +48,7 @@ public final class RingsideMain {
         }
         ParseResult sub = parsed.subcommand();
         if (sub == null) {
-            err.println("ringside: missing service: one of echo, rot13 (see --help)");
+            err.println("ringside: missing service: one of echo, rot13, memcached (see --help)");
             return EXIT_USAGE;
         }
         Service service = Service.valueOf(sub.commandSpec().name().toUpperCase(java.util.Locale.ROOT));
@@ -65,11 +65,19 @@ public final class RingsideMain {
             err.println("ringside: cannot read config file: " + e.getMessage());
             return EXIT_USAGE;
         }
-        return serve(service, config, err);
+        ServiceWiring.Built built;
+        try {
+            built = service.wiring.build(config, sub);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("ringside: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        return serve(built, config, err);
     }
 
     static ServerConfig configure(Service service, ParseResult sub, Map<String, String> env) throws IOException {
         ServerConfig.Builder b = ServerConfig.builder().set(Setting.PORT, Integer.toString(service.defaultPort));
+        service.wiring.defaults().forEach((s, v) -> b.set(s, v));
         String file = sub.matchedOptionValue("--config", null);
         if (file != null) {
             b.loadProperties(Path.of(file));
@@ -81,11 +89,13 @@ public final class RingsideMain {
                 b.set(s, v);
             }
         }
+        service.wiring.configure(sub, b);
         return b.build();
     }
 
-    private static int serve(Service service, ServerConfig config, PrintStream err) {
-        RingsideServer server = new RingsideServer(config, service.factory);
+    private static int serve(ServiceWiring.Built built, ServerConfig config, PrintStream err) {
+        RingsideServer server = new RingsideServer(config, built.factory());
+        built.onServer().accept(server);
         Daemon daemon = new Daemon(server).installSignalHandlers();
         try {
             server.start();
@@ -122,10 +132,23 @@ public final class RingsideMain {
         spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
                 .description("Properties file of settings (keys as the option names, e.g. max-line-bytes=8k).").build());
         for (Setting s : Setting.values()) {
-            String def = s == Setting.PORT ? Integer.toString(service.defaultPort) : s.defaultValue();
-            spec.addOption(OptionSpec.builder("--" + s.key()).paramLabel(s.name()).type(String.class)
+            String def = s == Setting.PORT ? Integer.toString(service.defaultPort)
+                    : service.wiring.defaults().getOrDefault(s, s.defaultValue());
+            String[] names = names("--" + s.key(), service.wiring.aliases().get(s));
+            spec.addOption(OptionSpec.builder(names).paramLabel(s.name()).type(String.class)
                     .description(s.description() + " Default: " + def + "; env " + s.environmentVariable() + ".").build());
         }
+        service.wiring.addOptions(spec);
         return spec;
+    }
+
+    private static String[] names(String name, String[] aliases) {
+        if (aliases == null) {
+            return new String[] {name};
+        }
+        String[] all = new String[aliases.length + 1];
+        all[0] = name;
+        System.arraycopy(aliases, 0, all, 1, aliases.length);
+        return all;
     }
 }

@@ -1,6 +1,5 @@
 package io.ringside.services;
 
-import io.ringside.HandlerFactory;
 import io.ringside.services.echo.EchoHandler;
 import io.ringside.services.rot13.Rot13Handler;
 import java.util.Locale;
@@ -8,21 +7,19 @@ import java.util.Locale;
 /** The daemons this jar runs, one subcommand each. Thread-safe (immutable). */
 enum Service {
     // Both handlers are stateless: one shared instance serves every connection (16 bytes less per connection).
-    ECHO(shared(new EchoHandler()), 40712, "Reply each line unchanged (byte-exact)."),
-    ROT13(shared(new Rot13Handler()), 40713, "Reply each line ROT13'd (the libevent book's example, port 40713).");
+    ECHO(ServiceWiring.shared(new EchoHandler()), 40712, "Reply each line unchanged (byte-exact)."),
+    ROT13(ServiceWiring.shared(new Rot13Handler()), 40713, "Reply each line ROT13'd (the libevent book's example, port 40713)."),
+    MEMCACHED(new MemcachedServiceWiring(), 11211, "A memcached 1.6 compatible cache (text protocol), a drop-in for"
+            + " memcached's common options: -p -l -m -c -t -I -R -o idle_timeout=N -v -u -U 0.");
 
-    final HandlerFactory factory;
+    final ServiceWiring wiring;
     final int defaultPort;
     final String description;
 
-    Service(HandlerFactory factory, int defaultPort, String description) {
-        this.factory = factory;
+    Service(ServiceWiring wiring, int defaultPort, String description) {
+        this.wiring = wiring;
         this.defaultPort = defaultPort;
         this.description = description;
-    }
-
-    private static HandlerFactory shared(io.ringside.LineHandler stateless) {
-        return () -> stateless;
     }
 
     String command() {

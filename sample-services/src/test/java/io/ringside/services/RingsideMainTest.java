@@ -51,7 +51,7 @@ class RingsideMainTest {
         assertTrue(errText().startsWith("ringside: Unknown option: '--no-such-option'"), errText());
         err.reset();
         assertEquals(2, run());
-        assertEquals("ringside: missing service: one of echo, rot13 (see --help)\n", errText());
+        assertEquals("ringside: missing service: one of echo, rot13, memcached (see --help)\n", errText());
         err.reset();
         assertEquals(2, run("echo", "--config", "/nonexistent/ringside.properties"));
         assertEquals("ringside: config file not found: /nonexistent/ringside.properties\n", errText());
@@ -81,5 +81,31 @@ class RingsideMainTest {
         sub = cli.parseArgs("echo").subcommand();
         assertEquals(40712, RingsideMain.configure(Service.ECHO, sub, Map.of()).port());
         assertEquals("127.0.0.1", RingsideMain.configure(Service.ECHO, sub, Map.of()).host());
+    }
+
+    @Test
+    void memcachedsShortOptionsAreAliasesOfTheSettings() throws Exception {
+        CommandLine cli = new CommandLine(RingsideMain.commandSpec());
+        CommandLine.ParseResult sub = cli.parseArgs("memcached", "-p", "12345", "-l", "0.0.0.0", "-c", "10", "-t", "2",
+                "-R", "5", "-o", "idle_timeout=7,modern", "-U", "0", "-vv").subcommand();
+        ServerConfig c = RingsideMain.configure(Service.MEMCACHED, sub, Map.of("RINGSIDE_MAX_LINE_BYTES", "128k"));
+        assertEquals(12345, c.port());
+        assertEquals("0.0.0.0", c.host());
+        assertEquals(10, c.maxConnections());
+        assertEquals(2, c.workers());
+        assertEquals(5, c.linesPerWakeup());
+        assertEquals(java.time.Duration.ofSeconds(7), c.idleTimeout());
+        assertEquals(128 * 1024, c.maxLineBytes());
+        assertEquals(io.ringside.EndOfLine.CRLF, c.endOfLine());
+        sub = cli.parseArgs("memcached").subcommand();
+        c = RingsideMain.configure(Service.MEMCACHED, sub, Map.of());
+        assertEquals(11211, c.port());
+        assertEquals(4, c.workers());
+        assertEquals(1024, c.maxConnections());
+        assertEquals(20, c.linesPerWakeup());
+        assertEquals(java.time.Duration.ZERO, c.idleTimeout());
+        CommandLine.ParseResult udp = cli.parseArgs("memcached", "-U", "11211").subcommand();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RingsideMain.configure(Service.MEMCACHED, udp, Map.of()));
     }
 }
