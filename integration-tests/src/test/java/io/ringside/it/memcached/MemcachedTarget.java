@@ -99,7 +99,8 @@ public final class MemcachedTarget implements AutoCloseable {
         return launch("ringside", cmd, port, "listening on 127.0.0.1:" + port);
     }
 
-    private static MemcachedTarget external(String hostPort) {
+    /** An already-running server at HOST:PORT on loopback; never started or stopped here. */
+    static MemcachedTarget external(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0) {
             throw new AssertionError("-D" + PROPERTY + " must be ringside, debian or HOST:PORT on loopback: " + hostPort);
