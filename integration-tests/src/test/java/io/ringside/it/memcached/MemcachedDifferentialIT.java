@@ -36,7 +36,7 @@ class MemcachedDifferentialIT {
     /** Fixed seeds (the same every run) and fresh ones (printed; re-run with -Dmemcached.seed). */
     static final int FIXED_SEEDS = 12;
     static final int FRESH_SEEDS = 8;
-    static final int RANDOM_STEPS = 300;
+    static final int RANDOM_STEPS = 1000;
     static final List<String> FLAGS = List.of("-m", "64", "-t", "2", "-c", "1024");
 
     private static MemcachedTarget reference;
