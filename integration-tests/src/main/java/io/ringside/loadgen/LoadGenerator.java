@@ -28,8 +28,15 @@ public final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    /** Command-line entry point; exits 0 (ok), 1 (errors, losses, no request) or 2 (bad options). */
+    /**
+     * Command-line entry point; exits 0 (ok), 1 (errors, losses, no request) or 2 (bad options).
+     * A first argument {@code memcached} selects the memcached mode ({@link MemcachedLoadCommand}).
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("memcached")) {
+            System.exit(MemcachedLoadCommand.commandLine(System.out)
+                    .execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(LoadCommand.commandLine(System.out).execute(args));
     }
 

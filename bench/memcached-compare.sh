@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Ringside's memcached daemon against Debian's memcached 1.6.18, same load, same pinning, one table.
+#
+# usage: bench/memcached-compare.sh [--rounds R] [--seconds T] [--warmup W] [--conns C] [--depth D]
+#                                   [--rows LIST] [--targets LIST]
+#
+# Each row is run R rounds, the targets alternating (A B A B ...): the server on CPU 0 with one
+# worker (Ringside) / -t 1 (memcached), the load generator's memcached mode on CPU 1, in a network
+# namespace of its own (unshare -n, lo up). Every value the load reads back is checked; a run with
+# an error is reported as FAILED, never as a speed. Rows: get90-32 get90-1k set90-32 set90-1k
+# mget10-32 mget10-1k (90/10 or 10/90 get/set, 32-byte or 1 KiB values, 10-key multi-gets).
+# Targets: ringside, memcached (default both). Prints req/s (median of the rounds), p99 (median)
+# and the ratio ringside / memcached. Needs: taskset, jq, /usr/bin/memcached, the jars
+# (built if missing).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=3 SECS=10 WARMUP=2 CONNS=8 DEPTH=8 ROWS=get90-32,get90-1k,set90-32,set90-1k,mget10-32,mget10-1k
+TARGETS=ringside,memcached
+ORIG_ARGS=("$@")
+while (($#)); do
+  case $1 in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --seconds) SECS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --conns) CONNS=$2; shift 2 ;;
+    --depth) DEPTH=$2; shift 2 ;;
+    --rows) ROWS=$2; shift 2 ;;
+    --targets) TARGETS=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "memcached-compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+die() { echo "memcached-compare.sh: $*" >&2; exit 1; }
+for t in jq taskset timeout; do command -v $t >/dev/null || die "needs $t"; done
+[[ -x /usr/bin/memcached ]] || die "needs /usr/bin/memcached (apt-get install -y memcached)"
+
+JAR=$ROOT/sample-services/target/ringside.jar
+LOADGEN=$ROOT/integration-tests/target/ringside-loadgen.jar
+if [[ -z ${BENCH_IN_NETNS:-} ]]; then
+  [[ -f $JAR && -f $LOADGEN ]] || (cd "$ROOT" && mvn -B -q -pl integration-tests -am package -DskipTests -Dexec.skip=true)
+  if unshare -n true 2>/dev/null; then
+    export BENCH_IN_NETNS=1
+    exec unshare -n -- "$0" "${ORIG_ARGS[@]}"
+  fi
+  echo "memcached-compare.sh: cannot create a network namespace (unshare -n); using the current one" >&2
+else
+  ip link set lo up || die "cannot bring up lo in the network namespace"
+fi
+
+user_args=(); [[ $(id -u) -eq 0 ]] && user_args=(-u nobody)   # memcached refuses root without -u
+server_cmd() { # target port
+  case $1 in
+    ringside) echo "java -Xmx1g -XX:MaxDirectMemorySize=2g -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m 1024" ;;
+    memcached) echo "/usr/bin/memcached -p $2 -l 127.0.0.1 -t 1 -m 1024 -U 0 ${user_args[*]}" ;;
+    *) die "unknown target $1 (ringside, memcached)" ;;
+  esac
+}
+row_args() {
+  case $1 in
+    get90-32) echo "--get-ratio 0.9 --value-size 32" ;;
+    get90-1k) echo "--get-ratio 0.9 --value-size 1024" ;;
+    set90-32) echo "--get-ratio 0.1 --value-size 32" ;;
+    set90-1k) echo "--get-ratio 0.1 --value-size 1024" ;;
+    mget10-32) echo "--get-ratio 0.9 --value-size 32 --multi-get 10" ;;
+    mget10-1k) echo "--get-ratio 0.9 --value-size 1024 --multi-get 10" ;;
+    *) die "unknown row $1" ;;
+  esac
+}
+wait_port() { # pid port: until the port accepts, at most 30 s
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$1" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+SPID=""
+stop_server() {
+  [[ -n $SPID ]] || return 0
+  kill "$SPID" 2>/dev/null || true
+  local i; for ((i = 0; i < 100; i++)); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$SPID" 2>/dev/null || true
+  wait "$SPID" 2>/dev/null || true
+  SPID=""
+}
+trap stop_server EXIT
+
+LOGDIR=$(mktemp -d /tmp/memcached-compare.XXXXXX)
+RESULTS=$LOGDIR/results.jsonl
+IFS=, read -r -a rows <<<"$ROWS"
+IFS=, read -r -a targets <<<"$TARGETS"
+port=21000
+for row in "${rows[@]}"; do
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for target in "${targets[@]}"; do
+      port=$((port + 1))
+      slog=$LOGDIR/$row.$target.r$r.server.log
+      taskset -c 0 bash -c "exec $(server_cmd "$target" "$port")" >"$slog" 2>&1 &
+      SPID=$!
+      if ! wait_port "$SPID" "$port"; then
+        echo "!! $target did not open port $port (log: $slog)" >&2; stop_server; continue
+      fi
+      read -r -a rargs <<<"$(row_args "$row")"
+      json=$LOGDIR/$row.$target.r$r.json
+      rc=0
+      taskset -c 1 timeout -k 5 $((SECS + WARMUP + 120)) java -jar "$LOADGEN" memcached --port "$port" \
+        --conns "$CONNS" --depth "$DEPTH" --keys 10000 --seconds "$SECS" --warmup "$WARMUP" --quiet \
+        --json "$json" "${rargs[@]}" >"$LOGDIR/$row.$target.r$r.loadgen.log" 2>&1 || rc=$?
+      kill -0 "$SPID" 2>/dev/null || echo "!! $target died during $row round $r (log: $slog)" >&2
+      stop_server
+      if [[ -s $json ]]; then
+        jq -c --arg t "$target" --arg row "$row" --argjson r "$r" '. + {target: $t, row: $row, round: $r}' "$json" >>"$RESULTS"
+      fi
+      ((rc == 0)) || echo "!! $target $row round $r FAILED (log: $LOGDIR/$row.$target.r$r.loadgen.log)" >&2
+      printf '  %-10s %-9s round %d: %s\n' "$row" "$target" "$r" \
+        "$(jq -r '"\(.rps | floor) req/s, p99 \(.p99_us) us, errors \(.errors), ok \(.ok)"' "$json" 2>/dev/null || echo "no result")"
+    done
+  done
+done
+
+echo
+echo "memcached compare: $ROUNDS round(s) x ${SECS}s (warmup ${WARMUP}s), $CONNS conns, depth $DEPTH, 10,000 keys; server CPU 0 (1 worker / -t 1), load CPU 1"
+[[ -s $RESULTS ]] || die "no results (logs in $LOGDIR)"
+jq -s -r --arg targets "$TARGETS" '
+  def median: sort | if length == 0 then null else .[(length - 1) / 2 | floor] end;
+  ($targets | split(",")) as $ts
+  | group_by(.row) | map({row: .[0].row,
+      t: (group_by(.target) | map({key: .[0].target, value: {
+            rps: (map(select(.ok) | .rps) | median), p99: (map(select(.ok) | .p99_us) | median),
+            failed: (map(select(.ok | not)) | length)}}) | from_entries)})
+  | (["row"] + ($ts | map(. + " req/s", . + " p99 us")) + ["ratio " + ($ts | join("/"))]),
+    (.[] | . as $x | [$x.row] + ($ts | map(($x.t[.] // {}) as $v
+            | (if ($v.failed // 0) > 0 then "FAILED" elif $v.rps == null then "-" else ($v.rps | floor | tostring) end),
+              (if $v.p99 == null then "-" else ($v.p99 | tostring) end)))
+        + [if ($ts | length) == 2 and ($x.t[$ts[0]].rps // null) != null and ($x.t[$ts[1]].rps // 0) > 0
+           then (($x.t[$ts[0]].rps / $x.t[$ts[1]].rps * 100 | round) / 100 | tostring) + "x" else "-" end])
+  | @tsv' "$RESULTS" | column -t -s $'\t'
+echo "(results: $RESULTS)"

@@ -1,0 +1,166 @@
+package io.ringside.it.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The target against Debian's memcached 1.6.18, started by this test: the same command sequences,
+ * sent over raw sockets to both, must give byte-identical replies, after normalizing only what two
+ * correct servers may differ in ({@link ReplyNormalizer}: version, stats values, CAS numbers). The
+ * sequences ({@link DifferentialSequences}) are hand-written for every command and error, plus seeded
+ * random ones with bad input mixed in; a failure names the case or seed, the step, what was sent and
+ * both replies. Re-run one seed with {@code -Dmemcached.seed=N}.
+ *
+ * <p>With {@code -Dmemcached.target=debian} the target is a second Debian memcached: the test then
+ * passes trivially, which proves the harness; {@link #theHarnessSeesADifference} proves it can fail.
+ */
+@Timeout(300)
+class MemcachedDifferentialIT {
+    /** Fixed seeds (the same every run) and fresh ones (printed; re-run with -Dmemcached.seed). */
+    static final int FIXED_SEEDS = 12;
+    static final int FRESH_SEEDS = 8;
+    static final int RANDOM_STEPS = 1000;
+    static final List<String> FLAGS = List.of("-m", "64", "-t", "2", "-c", "1024");
+
+    private static MemcachedTarget reference;
+    private static MemcachedTarget target;
+
+    @BeforeAll
+    static void start() throws Exception {
+        reference = MemcachedTarget.startDebian(FLAGS);
+        target = MemcachedTarget.start(FLAGS);
+        System.out.println("differential: reference " + reference + ", target " + target);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (target != null) {
+            target.close();
+        }
+        if (reference != null) {
+            reference.close();
+        }
+    }
+
+    static Stream<String> handWritten() {
+        return DifferentialSequences.handWritten().keySet().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handWritten")
+    void handWrittenSequenceGivesTheSameReplies(String name) throws Exception {
+        List<String> steps = new ArrayList<>();
+        steps.add("flush_all\r\n");
+        steps.addAll(DifferentialSequences.handWritten().get(name));
+        compare("case '" + name + "'", steps, reference, target);
+    }
+
+    static LongStream seeds() {
+        String one = System.getProperty("memcached.seed");
+        if (one != null) {
+            return LongStream.of(Long.parseLong(one.trim()));
+        }
+        long fresh = System.nanoTime();
+        return LongStream.concat(LongStream.rangeClosed(1, FIXED_SEEDS), LongStream.range(0, FRESH_SEEDS).map(i -> fresh + i));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void randomSequenceGivesTheSameReplies(long seed) throws Exception {
+        compare("random sequence, seed " + seed + " (re-run: -Dmemcached.seed=" + seed + ")",
+                DifferentialSequences.random(seed, RANDOM_STEPS), reference, target);
+    }
+
+    @Test
+    void statsHaveTheSameNamesInTheSameOrder() throws Exception {
+        compare("stats", List.of("stats\r\n", "stats settings\r\n"), reference, target);
+    }
+
+    /** The harness can fail: a server that echoes what it gets is not memcached. */
+    @Test
+    void theHarnessSeesADifference() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            MemcachedTarget fake = MemcachedTarget.external("127.0.0.1:" + echo.port());
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> compare("case 'versus an echo server'", List.of("version\r\n"), reference, fake));
+            assertTrue(e.getMessage().contains("step 0 of case 'versus an echo server'"), e.getMessage());
+            assertTrue(e.getMessage().contains("sent:      version\\r\\n"), e.getMessage());
+        }
+    }
+
+    /** Sends every step to both servers (a fresh connection each), fails on the first difference. */
+    static void compare(String what, List<String> steps, MemcachedTarget ref, MemcachedTarget tgt) throws IOException {
+        try (RawSession a = new RawSession(ref.host, ref.port); RawSession b = new RawSession(tgt.host, tgt.port)) {
+            for (int i = 0; i < steps.size(); i++) {
+                String step = steps.get(i);
+                String expected = ReplyNormalizer.normalize(a.exchange(step));
+                String actual = ReplyNormalizer.normalize(b.exchange(step));
+                if (!expected.equals(actual)) {
+                    StringBuilder m = new StringBuilder();
+                    m.append("replies differ at step ").append(i).append(" of ").append(what).append('\n');
+                    m.append("  sent:      ").append(ReplyNormalizer.printable(step)).append('\n');
+                    m.append("  memcached: ").append(ReplyNormalizer.printable(expected)).append('\n');
+                    m.append("  target:    ").append(ReplyNormalizer.printable(actual)).append('\n');
+                    m.append("  steps before it:\n");
+                    for (int j = Math.max(0, i - 8); j < i; j++) {
+                        m.append("    ").append(j).append(": ").append(ReplyNormalizer.printable(steps.get(j))).append('\n');
+                    }
+                    m.append("  target: ").append(tgt.describe());
+                    throw new AssertionError(m.toString());
+                }
+            }
+        }
+        assertTrue(ref.alive(), "the reference died: " + ref.describe());
+        assertTrue(tgt.alive(), "the target died: " + tgt.describe());
+    }
+
+    /** A one-connection-at-a-time echo server on loopback: the wrong server for the self-test. */
+    static final class EchoServer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        private final Thread thread = new Thread(this::serve, "differential-echo");
+
+        EchoServer() throws IOException {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        s.getOutputStream().write(buf, 0, n);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}

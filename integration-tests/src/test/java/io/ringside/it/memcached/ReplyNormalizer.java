@@ -1,0 +1,49 @@
+package io.ringside.it.memcached;
+
+import java.util.regex.Pattern;
+
+/**
+ * What may differ between two correct servers' replies, and nothing else: the version string, the
+ * values of {@code STAT} lines (not their names or order) and CAS numbers in {@code VALUE} lines.
+ *
+ * <p>Threading: stateless.
+ */
+final class ReplyNormalizer {
+    private static final Pattern VERSION = Pattern.compile("(?m)^VERSION [^\r\n]*\r\n");
+    private static final Pattern STAT = Pattern.compile("(?m)^STAT (\\S+) [^\r\n]*\r\n");
+    private static final Pattern CAS = Pattern.compile("(?m)^(VALUE \\S+ \\d+ \\d+) \\d+\r\n");
+
+    // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
+
+    private ReplyNormalizer() {
+    }
+
+    static String normalize(String reply) {
+        String s = VERSION.matcher(reply).replaceAll("VERSION <version>\r\n");
+        s = STAT.matcher(s).replaceAll("STAT $1 <value>\r\n");
+        return CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+    }
+
+    /** A reply or step as one printable line: \r \n and non-ASCII bytes escaped, long runs shortened. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        int limit = 600;
+        for (int i = 0; i < s.length(); i++) {
+            if (b.length() > limit) {
+                b.append("...(").append(s.length()).append(" bytes in all)");
+                break;
+            }
+            char c = s.charAt(i);
+            if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\n') {
+                b.append("\\n");
+            } else if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
