@@ -6,7 +6,7 @@
 #   libmemcached-tools   memccapable (MemccapableIT) and memcaslap (MemcaslapIT)
 #   python3-pymemcache   pymemcache for Debian's /usr/bin/python3 (PymemcacheIT)
 #
-# Called by .ci/run before `mvn -B verify`. A test that cannot find one of these fails with a message
+# Run by the build before the integration tests (integration-tests/pom.xml, pre-integration-test). A test that cannot find one of these fails with a message
 # naming this script; none of them skips.
 set -euo pipefail
 

@@ -88,9 +88,52 @@ class MemcachedDifferentialIT {
                 DifferentialSequences.random(seed, RANDOM_STEPS), reference, target);
     }
 
+    /**
+     * The stats a client reads: every name the target prints is one memcached prints, in memcached's
+     * order, and the target prints every name issue 10 lists. The target may leave out what it has no
+     * counterpart for (libevent's version, memcached's response-object and read-buffer pools, the LRU
+     * crawler), so the lists are not required to be equal.
+     */
     @Test
-    void statsHaveTheSameNamesInTheSameOrder() throws Exception {
-        compare("stats", List.of("stats\r\n", "stats settings\r\n"), reference, target);
+    void statsAreMemcachedsNamesInMemcachedsOrder() throws Exception {
+        for (String command : List.of("stats", "stats settings")) {
+            List<String> ref = statNames(reference, command);
+            List<String> got = statNames(target, command);
+            int at = 0;
+            for (String name : got) {
+                int i = ref.subList(at, ref.size()).indexOf(name);
+                assertTrue(i >= 0, command + ": '" + name + "' is not in memcached's list after position " + at + ": " + ref);
+                at += i + 1;
+            }
+            if (command.equals("stats")) {
+                for (String required : List.of("pid", "uptime", "time", "version", "curr_connections", "total_connections",
+                        "rejected_connections", "cmd_get", "cmd_set", "cmd_touch", "cmd_flush", "get_hits", "get_misses",
+                        "delete_hits", "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses", "cas_hits",
+                        "cas_misses", "cas_badval", "touch_hits", "touch_misses", "curr_items", "total_items", "evictions",
+                        "bytes", "limit_maxbytes", "threads", "conn_yields")) {
+                    assertTrue(got.contains(required), "stats lacks " + required + ": " + got);
+                }
+            } else {
+                assertTrue(got.containsAll(List.of("maxbytes", "maxconns", "tcpport", "verbosity", "num_threads", "item_size_max")),
+                        "stats settings: " + got);
+            }
+        }
+    }
+
+    /** The names of the STAT lines a server answers {@code command} with. */
+    private static List<String> statNames(MemcachedTarget server, String command) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            List<String> names = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+                assertTrue(line.startsWith("STAT "), command + ": " + line);
+                names.add(line.split(" ", 3)[1]);
+            }
+            return names;
+        }
     }
 
     /** The harness can fail: a server that echoes what it gets is not memcached. */

@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
 /**
  * {@code get|gets <key>*} and {@code gat|gats <exptime> <key>*}: one {@code VALUE} block per hit, in key order,
  * then {@code END}. As memcached 1.6.18: a key over 250 bytes anywhere in the line makes the whole reply
- * {@code CLIENT_ERROR bad command line format} (no VALUE lines); a bad gat exptime is
+ * {@code CLIENT_ERROR bad command line format} (no VALUE lines), though the keys before it were fetched
+ * (and, for gat, touched); a bad gat exptime is
  * {@code CLIENT_ERROR invalid exptime argument}; there is no {@code noreply}.
  *
  * <p>Confined to its connection's worker (one instance per handler). Allocation-free: the key is copied into a
@@ -18,6 +19,9 @@ import java.nio.ByteBuffer;
  * {@link WorkerScratch} into the connection's output.
  */
 final class RetrievalCommands implements ValueSink {
+    /** Takes a hit's value and drops it: the keys fetched before a bad key in the same line. */
+    private static final ValueSink DISCARD = (src, offset, length, flags, cas) -> { };
+
     private final CacheStore store;
     private final byte[] key = new byte[CacheStore.MAX_KEY_LENGTH];
     private final SpanTokens keys = new SpanTokens();
@@ -47,11 +51,27 @@ final class RetrievalCommands implements ValueSink {
         }
         int from = firstKey < r.words() ? r.start(firstKey) : r.length();
         keys.reset(r.span(), from, r.length());
+        int tooLong = -1;
         while (keys.next()) {
             if (keys.length() > CacheStore.MAX_KEY_LENGTH) {
-                c.write(Replies.BAD_FORMAT);
-                return;
+                tooLong = keys.start();
+                break;
             }
+        }
+        if (tooLong >= 0) {
+            // memcached fetches (and for gat touches) the keys before the bad one, then drops its reply
+            keys.reset(r.span(), from, tooLong);
+            while (keys.next()) {
+                int n = keys.end() - keys.start();
+                r.span().copyTo(keys.start(), keys.end(), key, 0);
+                if (touch) {
+                    store.getAndTouch(key, 0, n, exptime, DISCARD);
+                } else {
+                    store.get(key, 0, n, DISCARD);
+                }
+            }
+            c.write(Replies.BAD_FORMAT);
+            return;
         }
         out = c;
         line = r.span();

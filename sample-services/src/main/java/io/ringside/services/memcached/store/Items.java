@@ -404,11 +404,16 @@ final class Items {
         return flushedByDeadline(ItemLayout.time(p, at), now) ? FLUSHED : LIVE;
     }
 
-    /** Whether an item last stored or read at rel time {@code t} is gone by a delayed flush_all. Lock-free. */
+    /**
+     * Whether an item last stored or read at rel time {@code t} is gone by a delayed flush_all. Lock-free.
+     * As memcached 1.6.18 (its oldest_live is the deadline minus one second, active once reached): a flush
+     * with deadline D takes effect at D - 1 for every item stored before D, so {@code flush_all 1} acts at
+     * once, also on items stored during the current second.
+     */
     boolean flushedByDeadline(int t, int now) {
         long f = flushDeadlines;
         int pending = (int) f;
-        return t < (int) (f >>> 32) || (pending != 0 && now >= pending && t < pending);
+        return t < (int) (f >>> 32) || (pending != 0 && now >= pending - 1 && t < pending);
     }
 
     /** Unlinks an expired or flushed item met on the way; returns its chunk (to free after unlocking). Write lock held. */
