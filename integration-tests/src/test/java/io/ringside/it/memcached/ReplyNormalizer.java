@@ -4,7 +4,10 @@ import java.util.regex.Pattern;
 
 /**
  * What may differ between two correct servers' replies, and nothing else: the version string, the
- * values of {@code STAT} lines (not their names or order) and CAS numbers in {@code VALUE} lines.
+ * values of {@code STAT} lines (not their names or order), CAS numbers in {@code VALUE} lines, and the
+ * space padding of a number that incr/decr shortened: protocol.txt says a decremented number "MAY be
+ * space-padded at the end, but this is purely an implementation optimization", and memcached itself pads or
+ * not depending on whether another reference to the item is held at that moment.
  *
  * <p>Threading: stateless.
  */
@@ -12,6 +15,8 @@ final class ReplyNormalizer {
     private static final Pattern VERSION = Pattern.compile("(?m)^VERSION [^\r\n]*\r\n");
     private static final Pattern STAT = Pattern.compile("(?m)^STAT (\\S+) [^\r\n]*\r\n");
     private static final Pattern CAS = Pattern.compile("(?m)^(VALUE \\S+ \\d+ \\d+) \\d+\r\n");
+    /** A value that is a number padded with spaces: header (key, flags), length, digits, padding, rest of header. */
+    private static final Pattern PADDED = Pattern.compile("(?m)^(VALUE \\S+ \\d+ )\\d+((?: \\d+)?)\r\n(\\d+) +\r\n");
 
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
@@ -21,6 +26,8 @@ final class ReplyNormalizer {
     static String normalize(String reply) {
         String s = VERSION.matcher(reply).replaceAll("VERSION <version>\r\n");
         s = STAT.matcher(s).replaceAll("STAT $1 <value>\r\n");
+        s = PADDED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                m.group(1) + m.group(3).length() + m.group(2) + "\r\n" + m.group(3) + "\r\n"));
         return CAS.matcher(s).replaceAll("$1 <cas>\r\n");
     }
 
