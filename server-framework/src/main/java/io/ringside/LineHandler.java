@@ -59,6 +59,16 @@ public abstract class LineHandler {
     }
 
     /**
+     * Called when a read left the start of a line whose terminator has not arrived: {@code soFar} holds its
+     * bytes so far (valid during the call; it may be offered again, longer, after the next read). A protocol
+     * can refuse such a line early (memcached closes a connection whose command line reaches 2,048 bytes
+     * without a newline unless it is a {@code get}); the default does nothing, and {@code max-line-bytes}
+     * still applies.
+     */
+    public void onPartialLine(Connection connection, ByteSpan soFar) {
+    }
+
+    /**
      * Called when a line is longer than the configured maximum. The connection closes after this
      * reply is flushed ({@link CloseReason#LINE_TOO_LONG}); the default reply is
      * {@code ERROR line too long (max N bytes)}.

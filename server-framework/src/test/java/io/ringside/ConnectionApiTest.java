@@ -151,4 +151,33 @@ class ConnectionApiTest extends LoopbackServerTest {
             assertEquals(expected.toString(), new String(got, StandardCharsets.US_ASCII), "replies in request order");
         }
     }
+
+    @Test
+    void aHandlerCanRefuseALineBeforeItsEndArrives() {
+        List<String> partials = new ArrayList<>();
+        LineHandler memcachedLike = new LineHandler() {
+            @Override
+            public void onLine(Connection c, ByteSpan line) {
+                c.writeLine(line);
+            }
+
+            @Override
+            public void onPartialLine(Connection c, ByteSpan soFar) {
+                partials.add(soFar.toString(StandardCharsets.US_ASCII));
+                if (soFar.length() >= 10 && !soFar.startsWithAscii("get ")) {
+                    c.close(); // memcached: 2,048 bytes of a command line without a newline close the connection
+                }
+            }
+        };
+        HandlerHarness get = new HandlerHarness(memcachedLike);
+        get.feed("get aaaa").feed("bbbbbbbb").feed("cc\n");
+        assertEquals(List.of("get aaaa", "get aaaabbbbbbbb"), partials, "offered after each read that left a partial line");
+        assertEquals("get aaaabbbbbbbbcc\n", get.takeOutputAscii());
+        assertNull(get.closeReason());
+        partials.clear();
+        HandlerHarness set = new HandlerHarness(memcachedLike);
+        set.feed("set aaaa").feed("bbbbbbbb");
+        assertEquals(CloseReason.LOCAL_CLOSE, set.closeReason(), "refused before the newline arrived");
+        assertEquals(List.of("set aaaa", "set aaaabbbbbbbb"), partials);
+    }
 }

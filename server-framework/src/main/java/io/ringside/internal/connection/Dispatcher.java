@@ -45,6 +45,7 @@ final class Dispatcher {
             }
             int length = input.nextLine(span);
             if (length == InputBuffer.NO_LINE) {
+                offerPartialLine(c, input, span);
                 break;
             } else if (length == InputBuffer.TOO_LONG) {
                 lineTooLong(c);
@@ -63,6 +64,19 @@ final class Dispatcher {
     private static void deliverLine(TransportConnection c, InputSpan span) {
         try {
             c.handler.onLine(c, span);
+        } catch (RequestException e) {
+            requestFailed(c, e);
+        } catch (RuntimeException | Error e) {
+            handlerFailed(c, e);
+        } finally {
+            span.clear();
+        }
+    }
+
+    private static void offerPartialLine(TransportConnection c, InputBuffer input, InputSpan span) {
+        input.partialLine(span);
+        try {
+            c.handler.onPartialLine(c, span);
         } catch (RequestException e) {
             requestFailed(c, e);
         } catch (RuntimeException | Error e) {

@@ -112,6 +112,11 @@ public final class InputBuffer {
         return length;
     }
 
+    /** Points {@code span} at the unterminated line held (after {@link #nextLine} returned {@link #NO_LINE}). */
+    public void partialLine(InputSpan span) {
+        span.set(buf, start, buf.position() - start);
+    }
+
     /**
      * Points {@code span} at the next deliverable part of the current block. A terminated block that fits
      * in the buffer is delivered whole, once it and its terminator are all here; a larger one in chunks as
