@@ -11,8 +11,9 @@ import io.ringside.services.memcached.store.StoreMode;
  * {@code process_command_ascii} does (by first letter, then exact name and token count: a wrong count is
  * {@code ERROR}), and hands data blocks to the storage command waiting for them.
  *
- * <p>Lines: a non-{@code get}/{@code gets} line over {@value #MAX_NON_GET_LINE} bytes closes the connection
- * without a reply (memcached: "this _has_ to be a large multiget"); an unknown command whose last word starts
+ * <p>Lines: {@value #MAX_NON_GET_LINE} bytes of a line without its newline close the connection without a
+ * reply unless it is a {@code get}/{@code gets} (memcached: "this _has_ to be a large multiget"; a complete
+ * long line is processed, as there); an unknown command whose last word starts
  * with {@code HTTP/} closes it too; a line longer than the server's {@code max-line-bytes} closes silently.
  * Bytes after a NUL are ignored, as C string handling does in memcached.
  *
@@ -39,14 +40,18 @@ public final class MemcachedHandler extends LineHandler {
         this.admin = new AdminCommands(context);
     }
 
+    /** memcached's try_read_command_ascii: over 2048 bytes without a newline, only a multi-get may go on. */
+    @Override
+    public void onPartialLine(Connection c, ByteSpan soFar) {
+        if (soFar.length() > MAX_NON_GET_LINE && !isMultiGet(soFar)) {
+            c.close();
+        }
+    }
+
     @Override
     public void onLine(Connection c, ByteSpan line) {
         if (quitting) {
             return; // lines pipelined after quit: memcached never reads them
-        }
-        if (line.length() > MAX_NON_GET_LINE && !isMultiGet(line)) {
-            c.close();
-            return;
         }
         RequestLine r = request.reset(line);
         if (r.ntokens() < 2 || r.length(0) < 2) {
