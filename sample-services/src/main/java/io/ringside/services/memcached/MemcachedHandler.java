@@ -28,6 +28,8 @@ public final class MemcachedHandler extends LineHandler {
     private final StorageCommands storage;
     private final KeyCommands keys;
     private final AdminCommands admin;
+    private final MetaGet metaGet;
+    private final MetaCommands metaCommands;
     private final MemcachedContext context;
     private boolean quitting;
 
@@ -37,6 +39,10 @@ public final class MemcachedHandler extends LineHandler {
         this.storage = new StorageCommands(context);
         this.keys = new KeyCommands(context.store);
         this.admin = new AdminCommands(context);
+        MetaFlags metaFlags = new MetaFlags();
+        MetaKey metaKey = new MetaKey();
+        this.metaGet = new MetaGet(context.store, metaFlags, metaKey);
+        this.metaCommands = new MetaCommands(context.store, metaFlags, metaKey);
     }
 
     @Override
@@ -136,8 +142,20 @@ public final class MemcachedHandler extends LineHandler {
         if (r.is(0, "mn")) {
             context.cmdMeta.increment();
             c.write(Replies.MN);
+            return;
+        }
+        boolean keyed = r.ntokens() >= 3;
+        if (keyed && r.is(0, "mg")) {
+            context.cmdMeta.increment();
+            metaGet.handle(c, r);
+        } else if (keyed && r.is(0, "md")) {
+            context.cmdMeta.increment();
+            metaCommands.delete(c, r);
+        } else if (keyed && r.is(0, "ma")) {
+            context.cmdMeta.increment();
+            metaCommands.arithmetic(c, r);
         } else {
-            c.write(Replies.ERROR); // mg ms md ma me: the meta protocol is not implemented yet
+            c.write(Replies.ERROR); // me is not implemented; a meta command without a key
         }
     }
 
