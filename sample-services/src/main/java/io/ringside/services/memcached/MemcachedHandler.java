@@ -30,6 +30,7 @@ public final class MemcachedHandler extends LineHandler {
     private final AdminCommands admin;
     private final MetaGet metaGet;
     private final MetaCommands metaCommands;
+    private final MetaSet metaSet;
     private final MemcachedContext context;
     private boolean quitting;
 
@@ -43,6 +44,7 @@ public final class MemcachedHandler extends LineHandler {
         MetaKey metaKey = new MetaKey();
         this.metaGet = new MetaGet(context.store, metaFlags, metaKey);
         this.metaCommands = new MetaCommands(context.store, metaFlags, metaKey);
+        this.metaSet = new MetaSet(storage, metaFlags, metaKey);
     }
 
     @Override
@@ -148,6 +150,9 @@ public final class MemcachedHandler extends LineHandler {
         if (keyed && r.is(0, "mg")) {
             context.cmdMeta.increment();
             metaGet.handle(c, r);
+        } else if (keyed && r.is(0, "ms")) {
+            context.cmdMeta.increment();
+            metaSet.handle(c, r);
         } else if (keyed && r.is(0, "md")) {
             context.cmdMeta.increment();
             metaCommands.delete(c, r);

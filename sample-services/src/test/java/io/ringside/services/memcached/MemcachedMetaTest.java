@@ -82,7 +82,44 @@ class MemcachedMetaTest {
                 t("ma a " + O33 + "\r\n", "CLIENT_ERROR opaque token too long\r\n"),
                 t("ma a N0 q\r\nmn\r\n", "HD\r\nMN\r\n"),
                 t("set a 0 0 1\r\n1\r\nma a q v\r\nmn\r\n", "STORED\r\nMN\r\n"),
-                t("set a 0 0 20\r\n18446744073709551615\r\nma a v\r\n", "STORED\r\nVA 1\r\n0\r\n"));
+                t("set a 0 0 20\r\n18446744073709551615\r\nma a v\r\n", "STORED\r\nVA 1\r\n0\r\n"),
+                t("ms a 2\r\nhi\r\nmg a v f t\r\n", "HD\r\nVA 2 f0 t-1\r\nhi\r\n"),
+                t("ms a 2 q\r\nhi\r\nmn\r\n", "MN\r\n"),
+                t("ms a 2 ME\r\nhi\r\nms a 2 ME\r\nhi\r\nms a 2 ME q\r\nhi\r\n", "HD\r\nNS\r\nNS\r\n"),
+                t("ms a 2 MR\r\nhi\r\nms a 2 MA\r\nhi\r\nms a 2 MP\r\nhi\r\n", "NS\r\nNS\r\nNS\r\n"),
+                t("ms a 2\r\nhi\r\nms a 1 MA\r\nx\r\nms a 1 MP\r\ny\r\nms a 1 MR F3\r\nz\r\nmg a v f\r\n", "HD\r\nHD\r\nHD\r\nHD\r\nVA 1 f3\r\nz\r\n"),
+                t("ms a 2 C5\r\nhi\r\n", "NF\r\n"),
+                t("ms a 2 MX\r\nhi\r\n", "CLIENT_ERROR invalid mode for ms M token\r\n"),
+                t("ms a 2 Mset\r\nhi\r\n", "CLIENT_ERROR incorrect length for M token\r\n"),
+                t("ms a\r\n", "CLIENT_ERROR bad command line format\r\n"),
+                t("ms\r\n", "ERROR\r\n"),
+                t("ms a x\r\nhi\r\n", "CLIENT_ERROR bad command line format\r\nERROR\r\n"),
+                t("ms a -1\r\n", "CLIENT_ERROR bad command line format\r\n"),
+                t("ms a 2 zz\r\nhi\r\n", "CLIENT_ERROR invalid flag\r\n"),
+                t("ms a 2 Tabc\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ms a 2 Fabc\r\nhi\r\n", "CLIENT_ERROR bad command line format\r\n"),
+                t("ms a 2\r\nhiX\r\n", "CLIENT_ERROR bad data chunk\r\nERROR\r\n"),
+                t("ms YQ== 2 b k\r\nhi\r\nmg YQ== b k v\r\n", "HD kYQ== b\r\nVA 2 kYQ== b\r\nhi\r\n"),
+                t("ms a 2 S5\r\nhi\r\n", "CLIENT_ERROR invalid flag\r\n"),
+                t("ms a 2 I\r\nhi\r\n", "HD\r\n"),
+                t("ms a 2 v f s t h l\r\nhi\r\n", "HD\r\n"),
+                t("ms a 2 T-1\r\nhi\r\nmg a\r\n", "HD\r\nEN\r\n"),
+                t("ms " + K251 + " 2\r\nhi\r\n", "CLIENT_ERROR bad command line format\r\nERROR\r\n"),
+                t("ms a 2 " + O33 + "\r\nhi\r\n", "CLIENT_ERROR opaque token too long\r\n"),
+                t("ms a 2 MS\r\nhi\r\nms a 2 Ms\r\nhi\r\nms a 2 Me\r\nhi\r\n", "HD\r\nCLIENT_ERROR invalid mode for ms M token\r\nCLIENT_ERROR invalid mode for ms M token\r\n"),
+                t("ms a 2 q k\r\nhi\r\nms a 2 MR q k\r\nhi\r\n", ""),
+                t("ms a 2 F-1\r\nhi\r\n", "CLIENT_ERROR bad command line format\r\n"),
+                t("ms a 2 F4294967296\r\nhi\r\nmg a f\r\n", "HD\r\nHD f0\r\n"),
+                t("ms a 2 T\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ms a 2 O\r\nhi\r\n", "HD O\r\n"),
+                t("ms a 2 C\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ms a 2 Cabc\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ms a 2 c c\r\nhi\r\n", "CLIENT_ERROR duplicate flag\r\n"),
+                t("ms a 2 C0\r\nhi\r\n", "NF\r\n"),
+                t("ms a 0\r\n\r\nmg a s v\r\n", "HD\r\nVA 0 s0\r\n\r\n"),
+                t("ms a 2 MR q\r\nhi\r\nmn\r\n", "NS\r\nMN\r\n"),
+                t("ms a 2 ME O5 q\r\nhi\r\nms a 2 ME O6 q\r\nhi\r\nmn\r\n", "NS O6\r\nMN\r\n"),
+                t("ms a 5 T0\r\nhello\r\nmg a t v s\r\nma a\r\n", "HD\r\nVA 5 t-1 s5\r\nhello\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n"));
     }
 
     private static Arguments t(String request, String reply) {
@@ -119,6 +156,33 @@ class MemcachedMetaTest {
         h.feed(("md a C" + (Long.parseLong(cas) + 1) + "\r\nmd a C" + cas + " q\r\nmg a\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         assertEquals("EX\r\nEN\r\n", new String(h.takeOutput(), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void msWithTheItemsCasStoresAndReportsTheNewCas() {
+        HandlerHarness h = MemcachedTesting.harness();
+        h.feed("ms a 1 c\r\nx\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        String out = new String(h.takeOutput(), StandardCharsets.ISO_8859_1);
+        long cas = Long.parseLong(out.substring(4, out.length() - 2));
+        h.feed(("ms a 1 C" + (cas + 1) + " c\r\ny\r\nms a 1 C" + cas + " c\r\nz\r\nmg a c v\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out = new String(h.takeOutput(), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("EX c0\r\nHD c(\\d+)\r\nVA 1 c(\\d+)\r\nz\r\n").matcher(out);
+        assertTrue(m.matches(), out);
+        assertEquals(m.group(1), m.group(2));
+        assertTrue(Long.parseLong(m.group(1)) != cas, out);
+    }
+
+    @Test
+    void msSplitAnywhereGivesOneReply() {
+        byte[] in = "ms a 5 T0 F9 k\r\nhello\r\nmg a f v\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (int cut = 1; cut < in.length; cut++) {
+            HandlerHarness h = MemcachedTesting.harness();
+            h.feed(java.util.Arrays.copyOfRange(in, 0, cut));
+            h.feed(java.util.Arrays.copyOfRange(in, cut, in.length));
+            assertEquals("HD ka\r\nVA 5 f9\r\nhello\r\n", new String(h.takeOutput(), StandardCharsets.ISO_8859_1),
+                    "cut at " + cut);
+        }
     }
 
     @Test
