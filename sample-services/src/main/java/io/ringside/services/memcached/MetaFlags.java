@@ -116,19 +116,19 @@ final class MetaFlags {
         return wordOf[f];
     }
 
-    /** {@code T}: the new exptime. */
+    /** {@code T}: the new exptime (0, never expires, unless given). */
     int ttl() {
-        return ttl;
+        return has('T') ? ttl : 0;
     }
 
     /** {@code N}: the exptime of an item created on a miss. */
     int vivify() {
-        return vivify;
+        return has('N') ? vivify : 0;
     }
 
     /** {@code C}: the CAS unique to compare. */
     long cas() {
-        return cas;
+        return has('C') ? cas : 0;
     }
 
     /** {@code J}: {@code ma}'s initial value (0 unless given). */

@@ -186,6 +186,13 @@ class MemcachedMetaTest {
     }
 
     @Test
+    void aFlagOfOneLineDoesNotLeakIntoTheNext() {
+        assertEquals("HD\r\nHD\r\nHD f0 t-1\r\n", run("ms e 2 T-1 F5\r\nhi\r\nms a 2\r\nhi\r\nmg a f t\r\n"));
+        assertEquals("NF\r\nHD\r\nVA 1\r\n1\r\nHD\r\n",
+                run("ms a 1 C0 MS\r\n1\r\nms a 1\r\n1\r\nma a v D0\r\nmd a\r\n"));
+    }
+
+    @Test
     void maReportsTheNewCas() {
         String out = run("set a 0 0 1\r\n1\r\nma a c v\r\ngets a\r\n");
         Matcher m = Pattern.compile("STORED\r\nVA 1 c(\\d+)\r\n2\r\nVALUE a 0 1 (\\d+)\r\n2\r\nEND\r\n").matcher(out);
