@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * What may differ between two correct servers' replies, and nothing else: the version string, the
- * values of {@code STAT} lines (not their names or order) and CAS numbers in {@code VALUE} lines.
+ * values of {@code STAT} lines (not their names or order) and CAS numbers in {@code VALUE} lines and in
+ * meta replies' {@code c} flags.
  *
  * <p>Threading: stateless.
  */
@@ -12,6 +13,9 @@ final class ReplyNormalizer {
     private static final Pattern VERSION = Pattern.compile("(?m)^VERSION [^\r\n]*\r\n");
     private static final Pattern STAT = Pattern.compile("(?m)^STAT (\\S+) [^\r\n]*\r\n");
     private static final Pattern CAS = Pattern.compile("(?m)^(VALUE \\S+ \\d+ \\d+) \\d+\r\n");
+    /** A meta reply line (HD, VA, EX, NS, NF, EN): its {@code c} flag is a CAS number. */
+    private static final Pattern META_LINE = Pattern.compile("(?m)^(?:HD|VA \\d+|EX|NS|NF|EN)(?: [^\r\n]*)?\r\n");
+    private static final Pattern META_CAS = Pattern.compile(" c\\d+(?= |\r)");
 
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
@@ -21,7 +25,9 @@ final class ReplyNormalizer {
     static String normalize(String reply) {
         String s = VERSION.matcher(reply).replaceAll("VERSION <version>\r\n");
         s = STAT.matcher(s).replaceAll("STAT $1 <value>\r\n");
-        return CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        s = CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        return META_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                META_CAS.matcher(m.group()).replaceAll(" c<cas>")));
     }
 
     /** A reply or step as one printable line: \r \n and non-ASCII bytes escaped, long runs shortened. */
