@@ -111,7 +111,9 @@ final class DifferentialSequences {
                 "ms a 2 ME\r\nhi\r\n", "ms b 2 ME q\r\nhi\r\nmn\r\n", "ms a 1 MA\r\nx\r\n", "ms a 1 MP\r\ny\r\n",
                 "ms zz 1 MR k\r\nz\r\n", "ms zz 1 MA\r\nz\r\n", "ms a 1 MS F4294967295\r\nz\r\n",
                 "mg a v f\r\n", "ms n 0\r\n\r\n", "mg n s v\r\n", "ms a 2 I\r\nhi\r\n", "ms e 2 T-1\r\nhi\r\n",
-                "mg e\r\n", "ms a 2 v f s t h l\r\nhi\r\n", "ms a 2 C0\r\nhi\r\n", "ms new 2 C5\r\nhi\r\n"));
+                "mg e\r\n", "ms a 2 v f s t h l\r\nhi\r\n", "ms a 2 C0\r\nhi\r\n", "ms new 2 C5\r\nhi\r\n",
+                "ms a " + (ONE_MIB + 1) + " ME k\r\n" + "x".repeat(ONE_MIB + 1) + "\r\n", "mg a v\r\n",
+                "ms a 2 zz\r\nh\r\n\r\n", "mg a\r\n"));
         c.put("meta base64 keys", List.of("ms YQ== 2 b k\r\nhi\r\n", "mg YQ== b k v\r\n", "mg Yg== b k O2\r\n",
                 "md Yg== b k\r\n", "ma Yg== b k v N0\r\n", "md YQ== b k q\r\n", "mg a v\r\n", "mg a b\r\n",
                 "mg ### b\r\n", "ms a 2 b\r\nhi\r\n"));

@@ -97,7 +97,7 @@ final class StorageCommands {
         ReserveResult reserved = store.reserve(reservation, k, 0, keyLength, n);
         if (reserved != ReserveResult.RESERVED) {
             System.arraycopy(k, 0, key, 0, keyLength);
-            refuse(c, m, keyLength, reserved, n);
+            refuse(c, StoreMode.SET, keyLength, reserved, n); // ms drops the old value in every mode, as memcached
             return;
         }
         mode = m;

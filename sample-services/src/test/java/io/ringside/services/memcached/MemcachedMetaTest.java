@@ -193,6 +193,13 @@ class MemcachedMetaTest {
     }
 
     @Test
+    void msTooLargeDropsTheOldValueInEveryMode() {
+        String big = "x".repeat(1024 * 1024 + 1);
+        assertEquals("HD\r\nSERVER_ERROR object too large for cache\r\nEN\r\n",
+                run("ms a 2\r\nhi\r\nms a " + big.length() + " ME\r\n" + big + "\r\nmg a v\r\n"));
+    }
+
+    @Test
     void maReportsTheNewCas() {
         String out = run("set a 0 0 1\r\n1\r\nma a c v\r\ngets a\r\n");
         Matcher m = Pattern.compile("STORED\r\nVA 1 c(\\d+)\r\n2\r\nVALUE a 0 1 (\\d+)\r\n2\r\nEND\r\n").matcher(out);
