@@ -133,7 +133,9 @@ final class DifferentialSequences {
                 "ms a 2 S5\r\nhi\r\n", "ms a 2 c c\r\nhi\r\n", "ms a 2 C\r\nhi\r\n", "ms a 2 T\r\nhi\r\n",
                 "ms a 2\r\nhiX\r\n", "md a zz\r\n", "md a Cabc\r\n", "md a k k\r\n", "ma a Dabc\r\n",
                 "ma a D18446744073709551616\r\n", "ma a MX\r\n", "ma a Mi\r\n", "ma a zz\r\n",
-                "ma a O" + "9".repeat(33) + "\r\n"));
+                "ma a O" + "9".repeat(33) + "\r\n", "mg a v v v v v v v v v v v v v v v v v v\r\n",
+                "mg a v v v v v v v v v v v v v v v v v\r\n", "md a q q q q q q q q q q q q q q q q q q\r\n",
+                "ms a 2 O1 O2 O3 O4 O5 O6 O7 O8 O9 O10 O11 O12 O13 O14 O15 O16 O17\r\nhi\r\n"));
         c.put("pipelined", List.of(set("p1", "a") + set("p2", "b") + "get p1 p2\r\nincr p1 1\r\nbogus\r\n"
                 + "delete p2\r\nget p1 p2\r\n"));
         return c;

@@ -55,6 +55,10 @@ final class MetaCommands {
             c.write(Replies.BAD_FORMAT);
             return -1;
         }
+        if (MetaFlags.tooMany(r)) {
+            c.write(MetaReplies.TOO_MANY_FLAGS);
+            return -1;
+        }
         byte[] error = flags.parse(r, 2);
         for (int i = 0; error == null && i < refused.length(); i++) {
             if (flags.has(refused.charAt(i))) {

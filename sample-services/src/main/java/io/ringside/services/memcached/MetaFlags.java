@@ -12,6 +12,8 @@ import io.ringside.ByteSpan;
  * <p>Confined to its connection's worker (one instance per handler, {@link #parse} per line); allocation-free.
  */
 final class MetaFlags {
+    /** memcached's MFLAG_MAX_OPT_LENGTH: a meta line of more tokens (its terminal one counted) is refused. */
+    static final int MAX_TOKENS = 20;
     /** memcached's limit on an {@code O} token, its letter excluded. */
     static final int MAX_OPAQUE = 32;
     /** The letters memcached 1.6.18 accepts on any meta command (each command ignores the ones it does not use). */
@@ -104,6 +106,11 @@ final class MetaFlags {
             default:
                 return null;
         }
+    }
+
+    /** Whether the line has more words than memcached takes on a meta command (checked before the flags). */
+    static boolean tooMany(RequestLine r) {
+        return r.ntokens() > MAX_TOKENS;
     }
 
     /** Whether flag {@code f} was given. */

@@ -37,6 +37,10 @@ final class MetaGet implements ValueSink {
             c.write(Replies.BAD_FORMAT);
             return;
         }
+        if (MetaFlags.tooMany(r)) {
+            c.write(MetaReplies.MG_TOO_MANY_FLAGS);
+            return;
+        }
         byte[] error = flags.parse(r, 2);
         if (error == null && (flags.has('N') || flags.has('R'))) {
             error = MetaReplies.INVALID_FLAG; // not implemented: see the class comment

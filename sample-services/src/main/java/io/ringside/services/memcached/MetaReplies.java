@@ -21,6 +21,8 @@ final class MetaReplies {
     static final byte[] BAD_MODE_LENGTH = ascii("CLIENT_ERROR incorrect length for M token\r\n");
     static final byte[] BAD_MS_MODE = ascii("CLIENT_ERROR invalid mode for ms M token\r\n");
     static final byte[] BAD_MA_MODE = ascii("CLIENT_ERROR invalid mode for ma M token\r\n");
+    static final byte[] MG_TOO_MANY_FLAGS = ascii("CLIENT_ERROR options flags are too long\r\n");
+    static final byte[] TOO_MANY_FLAGS = ascii("CLIENT_ERROR options flags too long\r\n");
     static final byte[] DECODING_KEY = ascii("CLIENT_ERROR error decoding key\r\n");
 
     private MetaReplies() {

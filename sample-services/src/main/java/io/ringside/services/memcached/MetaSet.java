@@ -45,6 +45,10 @@ final class MetaSet {
             c.write(Replies.BAD_FORMAT);
             return;
         }
+        if (MetaFlags.tooMany(r)) {
+            c.write(MetaReplies.TOO_MANY_FLAGS); // the block is then read as commands, as memcached does
+            return;
+        }
         byte[] error = flags.parse(r, 3);
         StoreMode mode = error == null ? mode(flags.mode()) : null;
         if (error == null && mode == null) {

@@ -200,6 +200,19 @@ class MemcachedMetaTest {
     }
 
     @Test
+    void moreThan20TokensAreRefusedBeforeTheFlags() {
+        String f17 = " A1 B1 C1 D1 E1 F1 G1 H1 I1 J1 K1 L1 M1 N1 O1 P1 Q1";
+        String f18 = f17 + " R1";
+        assertEquals("CLIENT_ERROR invalid flag\r\n", run("mg a" + f17 + "\r\n"));
+        assertEquals("CLIENT_ERROR options flags are too long\r\n", run("mg a" + f18 + "\r\n"));
+        assertEquals("CLIENT_ERROR invalid or duplicate flag\r\n", run("md a" + f17 + "\r\n"));
+        assertEquals("CLIENT_ERROR options flags too long\r\n", run("md a" + f18 + "\r\n"));
+        assertEquals("CLIENT_ERROR options flags too long\r\n", run("ma a" + f18 + "\r\n"));
+        assertEquals("CLIENT_ERROR options flags too long\r\nERROR\r\n", run("ms a 2" + f17 + "\r\nhi\r\n"));
+        assertEquals("CLIENT_ERROR invalid flag\r\n", run("ms a 2 A1 B1 C1 D1 E1 F1 G1 H1 I1 J1 K1 L1 M1 N1 O1 P1\r\nhi\r\n"));
+    }
+
+    @Test
     void maReportsTheNewCas() {
         String out = run("set a 0 0 1\r\n1\r\nma a c v\r\ngets a\r\n");
         Matcher m = Pattern.compile("STORED\r\nVA 1 c(\\d+)\r\n2\r\nVALUE a 0 1 (\\d+)\r\n2\r\nEND\r\n").matcher(out);
