@@ -148,16 +148,12 @@ public final class MemcachedHandler extends LineHandler {
         }
         boolean keyed = r.ntokens() >= 3;
         if (keyed && r.is(0, "mg")) {
-            context.cmdMeta.increment();
             metaGet.handle(c, r);
         } else if (keyed && r.is(0, "ms")) {
-            context.cmdMeta.increment();
             metaSet.handle(c, r);
         } else if (keyed && r.is(0, "md")) {
-            context.cmdMeta.increment();
             metaCommands.delete(c, r);
         } else if (keyed && r.is(0, "ma")) {
-            context.cmdMeta.increment();
             metaCommands.arithmetic(c, r);
         } else {
             c.write(Replies.ERROR); // me is not implemented; a meta command without a key
