@@ -19,7 +19,8 @@ import io.ringside.services.memcached.store.StoreResult;
  * {@code ma}: {@code D} delta (default 1), {@code M} mode {@code I + D -}, {@code N} creates a missing item with
  * the {@code J} value (default 0) and that TTL, returned as it is (memcached answers that case {@code HD} even
  * with {@code q}); {@code t} and {@code c} report the TTL and CAS after the change ({@code t} by a second read,
- * which counts as a get). {@code C} and {@code T} are refused as invalid flags (the store's incr takes no CAS).
+ * which counts as a get); {@code C} compares the CAS unique atomically with the change ({@code EX} if it differs).
+ * {@code T} is refused as an invalid flag.
  *
  * <p>Confined to its connection's worker (one instance per handler); allocation-free.
  */
@@ -98,7 +99,7 @@ final class MetaCommands {
 
     /** {@code ma}: HD or VA on success, NF, NS; the store's errors as incr / decr. */
     void arithmetic(Connection c, RequestLine r) {
-        int n = prepare(c, r, "CT");
+        int n = prepare(c, r, "T");
         if (n < 0) {
             return;
         }
@@ -126,6 +127,11 @@ final class MetaCommands {
                 echo(c, r, flags, 2);
                 c.write(Replies.CRLF);
                 return;
+            case EXISTS:
+                c.write(MetaReplies.EX);
+                echo(c, r, flags, 2);
+                c.write(Replies.CRLF);
+                return;
             case NON_NUMERIC:
                 c.write(Replies.NON_NUMERIC);
                 return;
@@ -135,6 +141,9 @@ final class MetaCommands {
     }
 
     private DeltaStatus change(int n, boolean increment) {
+        if (flags.has('C')) {
+            return store.deltaIfCas(key.key, 0, n, flags.delta(), increment, flags.cas(), delta);
+        }
         return increment ? store.incr(key.key, 0, n, flags.delta(), delta)
                 : store.decr(key.key, 0, n, flags.delta(), delta);
     }

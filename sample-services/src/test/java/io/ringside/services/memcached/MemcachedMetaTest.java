@@ -213,6 +213,21 @@ class MemcachedMetaTest {
     }
 
     @Test
+    void maWithTheItemsCasChangesItEvenWhenTheNumberGrows() {
+        HandlerHarness h = MemcachedTesting.harness();
+        h.feed("set a 0 0 1\r\n9\r\nmg a c\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        String out = new String(h.takeOutput(), StandardCharsets.ISO_8859_1);
+        long cas = Long.parseLong(out.substring(out.indexOf("HD c") + 4, out.length() - 2));
+        h.feed(("ma a C" + (cas + 1) + " v\r\nma a C" + cas + " v c\r\ngets a\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out = new String(h.takeOutput(), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("EX\r\nVA 2 c(\\d+)\r\n10\r\nVALUE a 0 2 (\\d+)\r\n10\r\nEND\r\n").matcher(out);
+        assertTrue(m.matches(), out);
+        assertEquals(m.group(1), m.group(2));
+        h.feed(("ma a C" + cas + " v\r\nma a C" + m.group(1) + " v MD\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("EX\r\nVA 1\r\n9\r\n", new String(h.takeOutput(), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void maReportsTheNewCas() {
         String out = run("set a 0 0 1\r\n1\r\nma a c v\r\ngets a\r\n");
         Matcher m = Pattern.compile("STORED\r\nVA 1 c(\\d+)\r\n2\r\nVALUE a 0 1 (\\d+)\r\n2\r\nEND\r\n").matcher(out);

@@ -221,6 +221,16 @@ public final class CacheStore {
         return items.rewrites.delta(key, off, len, delta, false, out);
     }
 
+    /**
+     * incr ({@code increment} true) or decr only if the item's CAS unique is {@code casUnique} ({@code ma ... C}):
+     * {@link DeltaStatus#EXISTS} if it differs, else as {@link #incr} / {@link #decr}. The compare and the change
+     * are one step under the stripe lock. Threading: any thread.
+     */
+    public DeltaStatus deltaIfCas(byte[] key, int off, int len, long delta, boolean increment, long casUnique,
+            DeltaValue out) {
+        return items.rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
+    }
+
     /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean touch(byte[] key, int off, int len, int exptime) {
         return items.touch(key, off, len, exptime);
