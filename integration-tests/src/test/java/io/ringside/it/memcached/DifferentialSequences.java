@@ -124,7 +124,9 @@ final class DifferentialSequences {
                 "ma n MI v k O1\r\n", "ma n q\r\nmn\r\n", "ma n q v\r\nmn\r\n", "ma m N0 q\r\nmn\r\n",
                 "ma n c v\r\n", "mg n v c\r\n", set("x", "hi"), "ma x\r\n", "ma v N50 t v k\r\n",
                 set("big", "18446744073709551615"), "ma big v\r\n", "ma n f s h l\r\n", set("g", "9"), "mg g c\r\n",
-                "ma g C${cas}1 v k\r\n", "ma g C${cas} v\r\n", "ma g C5 q\r\n", "ma gone C5\r\n", "ma x C5\r\n"));
+                "ma g C${cas}1 v k\r\n", "ma g C${cas} v\r\n", "ma g C5 q\r\n", "ma gone C5\r\n", "ma x C5\r\n",
+                set("set", "t", "0", "100", "1"), "ma t T50 t v\r\n", "mg t t\r\n", "ma t T0 t\r\n", "ma t N0 T50 t\r\n",
+                "ma t2 N30 T50 t\r\n", "ma t T-1 v\r\n", "mg t\r\n"));
         c.put("meta errors", List.of("mg\r\n", "ms\r\n", "md\r\n", "ma\r\n", "ms a\r\n", "ms a x\r\nhi\r\n",
                 "ms a -1\r\n", "mg a zz\r\n", "mg a 1\r\n", "mg a Oabc Oxyz\r\n", "mg a c c\r\n", "mg a Tabc\r\n",
                 "mg a Fabc\r\n", "mg a Cabc\r\n", "mg a MX k\r\n", "mg a O" + "9".repeat(33) + "\r\n",

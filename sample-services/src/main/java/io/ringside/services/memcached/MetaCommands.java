@@ -18,9 +18,9 @@ import io.ringside.services.memcached.store.StoreResult;
  * {@code I} (mark stale) is refused as an invalid flag, {@code T} without it is ignored as memcached does.
  * {@code ma}: {@code D} delta (default 1), {@code M} mode {@code I + D -}, {@code N} creates a missing item with
  * the {@code J} value (default 0) and that TTL, returned as it is (memcached answers that case {@code HD} even
- * with {@code q}); {@code t} and {@code c} report the TTL and CAS after the change ({@code t} by a second read,
+ * with {@code q}; a {@code T} there gives the new item its TTL); {@code T} sets the TTL after a change (a second
+ * store call, not atomic with it; a {@code t} before the {@code T} reports the old TTL, as memcached 1.6.18); {@code t} and {@code c} report the TTL and CAS after the change ({@code t} by a second read,
  * which counts as a get); {@code C} compares the CAS unique atomically with the change ({@code EX} if it differs).
- * {@code T} is refused as an invalid flag.
  *
  * <p>Confined to its connection's worker (one instance per handler); allocation-free.
  */
@@ -99,7 +99,7 @@ final class MetaCommands {
 
     /** {@code ma}: HD or VA on success, NF, NS; the store's errors as incr / decr. */
     void arithmetic(Connection c, RequestLine r) {
-        int n = prepare(c, r, "T");
+        int n = prepare(c, r, "");
         if (n < 0) {
             return;
         }
@@ -115,12 +115,21 @@ final class MetaCommands {
             created = create(n);
             status = created ? DeltaStatus.OK : change(n, increment); // lost a race with another creator: apply
         }
+        boolean ttlRead = false;
+        if (status == DeltaStatus.OK && !created && flags.has('T')) {
+            // memcached 1.6.18 applies T while it writes the reply flags: a t before it shows the old TTL
+            ttlRead = flags.has('t') && flags.word('t') < flags.word('T');
+            if (ttlRead) {
+                store.get(key.key, 0, n, meta, null);
+            }
+            store.touch(key.key, 0, n, flags.ttl());
+        }
         switch (status) {
             case OK:
                 if (!created && flags.has('q')) {
                     return;
                 }
-                success(c, r, n, created);
+                success(c, r, n, created, ttlRead);
                 return;
             case NOT_FOUND:
                 c.write(flags.has('N') ? MetaReplies.NS : MetaReplies.NF);
@@ -156,7 +165,9 @@ final class MetaCommands {
             number[i] = (byte) ('0' + Long.remainderUnsigned(v, 10));
             v = Long.divideUnsigned(v, 10);
         }
-        return store.store(StoreMode.ADD, key.key, 0, n, number, 0, len, 0, flags.vivify(), 0) == StoreResult.STORED;
+        // N and T set one exptime in memcached: the later one wins
+        int exptime = flags.has('T') && flags.word('T') > flags.word('N') ? flags.ttl() : flags.vivify();
+        return store.store(StoreMode.ADD, key.key, 0, n, number, 0, len, 0, exptime, 0) == StoreResult.STORED;
     }
 
     /** Decimal digits of a 64-bit unsigned number. */
@@ -169,9 +180,9 @@ final class MetaCommands {
         return n;
     }
 
-    private void success(Connection c, RequestLine r, int n, boolean created) {
+    private void success(Connection c, RequestLine r, int n, boolean created, boolean ttlRead) {
         long value = created ? flags.initial() : delta.value();
-        boolean needMeta = created || flags.has('t');
+        boolean needMeta = created || (flags.has('t') && !ttlRead);
         if (needMeta) {
             store.get(key.key, 0, n, meta, null);
         }

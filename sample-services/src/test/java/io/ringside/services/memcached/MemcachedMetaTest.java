@@ -119,7 +119,22 @@ class MemcachedMetaTest {
                 t("ms a 0\r\n\r\nmg a s v\r\n", "HD\r\nVA 0 s0\r\n\r\n"),
                 t("ms a 2 MR q\r\nhi\r\nmn\r\n", "NS\r\nMN\r\n"),
                 t("ms a 2 ME O5 q\r\nhi\r\nms a 2 ME O6 q\r\nhi\r\nmn\r\n", "NS O6\r\nMN\r\n"),
-                t("ms a 5 T0\r\nhello\r\nmg a t v s\r\nma a\r\n", "HD\r\nVA 5 t-1 s5\r\nhello\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n"));
+                t("ms a 5 T0\r\nhello\r\nmg a t v s\r\nma a\r\n", "HD\r\nVA 5 t-1 s5\r\nhello\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a T50 t v\r\nmg a t\r\n", "STORED\r\nVA 1 t50\r\n2\r\nHD t50\r\n"),
+                t("set a 0 100 1\r\n1\r\nma a T50\r\nmg a t\r\n", "STORED\r\nHD\r\nHD t50\r\n"),
+                t("ma a N30 T50 t\r\nmg a t\r\n", "HD t50\r\nHD t50\r\n"),
+                t("set a 0 100 1\r\n1\r\nma a T50 t C1\r\nmg a t\r\n", "STORED\r\nEX\r\nHD t100\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a k O1 v t N0 T50\r\n", "STORED\r\nVA 1 ka O1 t-1\r\n2\r\n"),
+                t("set a 0 100 1\r\n1\r\nma a T0 t v\r\nmg a t v\r\n", "STORED\r\nVA 1 t-1\r\n2\r\nVA 1 t-1\r\n2\r\n"),
+                t("ma a Tabc\r\n", "CLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("set a 0 100 1\r\n1\r\nma a T-1 v\r\nmg a\r\n", "STORED\r\nVA 1\r\n2\r\nEN\r\n"),
+                t("ma a C5\r\n", "NF\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a C5 k O1 v\r\n", "STORED\r\nEX ka O1\r\n"),
+                t("set a 0 0 1\r\nx\r\nma a C5\r\n", "STORED\r\nEX\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a t T50\r\nmg a t\r\n", "STORED\r\nHD t-1\r\nHD t50\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a N0 T50 t\r\nmg a t\r\n", "STORED\r\nHD t50\r\nHD t50\r\n"),
+                t("ma a T50 N30 t\r\n", "HD t30\r\n"),
+                t("ma a N30 T50 t\r\n", "HD t50\r\n"));
     }
 
     private static Arguments t(String request, String reply) {
