@@ -105,7 +105,7 @@ final class DifferentialSequences {
         c.put("meta get", List.of(set("set", "a", "5", "100", "hi"), "mg a\r\n", "mg a s v f t c k Oxx h l\r\n",
                 "mg a h l t v\r\n", "mg a T30 t\r\n", "mg a t s\r\n", "mg missing v\r\n", "mg missing k O1\r\n",
                 "mg missing q v\r\nmn\r\n", "mg a q\r\n", "mg a O k\r\n", "mg a P L v\r\n", "mg a vv\r\n",
-                "mg  a  v\r\n", "mg a T-1\r\n", "mg a\r\n"));
+                "mg  a  v\r\n", "mg a t T50\r\n", "mg a t\r\n", "mg a T-1\r\n", "mg a\r\n"));
         c.put("meta set", List.of("ms a 2\r\nhi\r\n", "mg a v f t\r\n", "ms a 2 T100 F7 c k O1\r\nhi\r\n",
                 "mg a v f t c\r\n", "ms a 2 C${cas} c\r\nho\r\n", "ms a 2 C${cas}0 c\r\nhu\r\n", "ms a 2 C1 q\r\nhx\r\n",
                 "ms a 2 ME\r\nhi\r\n", "ms b 2 ME q\r\nhi\r\nmn\r\n", "ms a 1 MA\r\nx\r\n", "ms a 1 MP\r\ny\r\n",

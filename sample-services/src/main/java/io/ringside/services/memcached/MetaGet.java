@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
  * {@code mg <key> <flag>*}, as memcached 1.6.18 answers it: a hit is {@code VA <size> <flags>*\r\n<data>\r\n}
  * with {@code v}, else {@code HD <flags>*}; a miss is {@code EN} (with the {@code O} and {@code k} flags), nothing
  * with {@code q}. Returned flags follow the request's order: {@code c f h k l O s t}. {@code T} touches the item
- * atomically with the read (the reported {@code t} is the new TTL); {@code h} and {@code l} tell the state before
+ * atomically with the read (the reported {@code t} is the new TTL; a {@code t} before the {@code T} reports the old
+ * one, as memcached does, and the touch then follows the read); {@code h} and {@code l} tell the state before
  * this read. {@code u} is accepted but the read still counts as an access; {@code N} and {@code R} (recache) are
  * refused as invalid flags: they need stub items and win tokens this store does not keep.
  *
@@ -57,9 +58,14 @@ final class MetaGet implements ValueSink {
         out = c;
         request = r;
         ValueSink sink = flags.has('v') ? this : null;
-        boolean hit = flags.has('T')
+        // memcached applies T while it writes the flags: a t before the T reports the old TTL (then: read, touch)
+        boolean touchAfter = flags.has('T') && flags.has('t') && flags.word('t') < flags.word('T');
+        boolean hit = flags.has('T') && !touchAfter
                 ? store.getAndTouch(key.key, 0, n, flags.ttl(), meta, sink)
                 : store.get(key.key, 0, n, meta, sink);
+        if (hit && touchAfter) {
+            store.touch(key.key, 0, n, flags.ttl());
+        }
         out = null;
         request = null;
         if (!hit) {

@@ -134,7 +134,9 @@ class MemcachedMetaTest {
                 t("set a 0 0 1\r\n1\r\nma a t T50\r\nmg a t\r\n", "STORED\r\nHD t-1\r\nHD t50\r\n"),
                 t("set a 0 0 1\r\n1\r\nma a N0 T50 t\r\nmg a t\r\n", "STORED\r\nHD t50\r\nHD t50\r\n"),
                 t("ma a T50 N30 t\r\n", "HD t30\r\n"),
-                t("ma a N30 T50 t\r\n", "HD t50\r\n"));
+                t("ma a N30 T50 t\r\n", "HD t50\r\n"),
+                t("set a 0 100 1\r\n1\r\nmg a t T30\r\nmg a t\r\n", "STORED\r\nHD t100\r\nHD t30\r\n"),
+                t("set a 0 100 1\r\n1\r\nmg a T30 v t\r\nmg a t\r\n", "STORED\r\nVA 1 t30\r\n1\r\nHD t30\r\n"));
     }
 
     private static Arguments t(String request, String reply) {
