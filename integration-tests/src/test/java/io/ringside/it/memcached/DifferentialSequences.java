@@ -102,6 +102,43 @@ final class DifferentialSequences {
         c.put("version verbosity", List.of("version\r\n", "version extra\r\n", "verbosity 1\r\n", "verbosity 0\r\n",
                 "verbosity 1 2 3\r\n"));
         c.put("quit", List.of(set("q", "1"), "get q\r\nquit\r\n", "get q\r\n", "quit extra\r\n", "get q\r\n"));
+        c.put("meta get", List.of(set("set", "a", "5", "100", "hi"), "mg a\r\n", "mg a s v f t c k Oxx h l\r\n",
+                "mg a h l t v\r\n", "mg a T30 t\r\n", "mg a t s\r\n", "mg missing v\r\n", "mg missing k O1\r\n",
+                "mg missing q v\r\nmn\r\n", "mg a q\r\n", "mg a O k\r\n", "mg a P L v\r\n", "mg a vv\r\n",
+                "mg  a  v\r\n", "mg a t T50\r\n", "mg a t\r\n", "mg a T-1\r\n", "mg a\r\n"));
+        c.put("meta set", List.of("ms a 2\r\nhi\r\n", "mg a v f t\r\n", "ms a 2 T100 F7 c k O1\r\nhi\r\n",
+                "mg a v f t c\r\n", "ms a 2 C${cas} c\r\nho\r\n", "ms a 2 C${cas}0 c\r\nhu\r\n", "ms a 2 C1 q\r\nhx\r\n",
+                "ms a 2 ME\r\nhi\r\n", "ms b 2 ME q\r\nhi\r\nmn\r\n", "ms a 1 MA\r\nx\r\n", "ms a 1 MP\r\ny\r\n",
+                "ms zz 1 MR k\r\nz\r\n", "ms zz 1 MA\r\nz\r\n", "ms a 1 MS F4294967295\r\nz\r\n",
+                "mg a v f\r\n", "ms n 0\r\n\r\n", "mg n s v\r\n", "ms a 2 I\r\nhi\r\n", "ms e 2 T-1\r\nhi\r\n",
+                "mg e\r\n", "ms a 2 v f s t h l\r\nhi\r\n", "ms a 2 C0\r\nhi\r\n", "ms new 2 C5\r\nhi\r\n",
+                "ms a " + (ONE_MIB + 1) + " ME k\r\n" + "x".repeat(ONE_MIB + 1) + "\r\n", "mg a v\r\n",
+                "ms a 2 zz\r\nh\r\n\r\n", "mg a\r\n"));
+        c.put("meta base64 keys", List.of("ms YQ== 2 b k\r\nhi\r\n", "mg YQ== b k v\r\n", "mg Yg== b k O2\r\n",
+                "md Yg== b k\r\n", "ma Yg== b k v N0\r\n", "md YQ== b k q\r\n", "mg a v\r\n", "mg a b\r\n",
+                "mg ### b\r\n", "ms a 2 b\r\nhi\r\n"));
+        c.put("meta delete", List.of(set("a", "hi"), "md a k O5\r\n", "md a k O5\r\n", "md a q\r\n", set("a", "hi"),
+                "mg a c\r\n", "md a C${cas}9\r\n", "md a C${cas} q\r\nmn\r\n", "mg a\r\n", "md a v c T5\r\n"));
+        c.put("meta arithmetic", List.of("ma n\r\n", "ma n q\r\nmn\r\n", "ma n N0 J5 v\r\n", "ma n v t\r\n",
+                set("n", "10"), "ma n\r\n", "ma n v\r\n", "ma n MD D5 v\r\n", "ma n M- D100 v\r\n", "ma n M+ v\r\n",
+                "ma n MI v k O1\r\n", "ma n q\r\nmn\r\n", "ma n q v\r\nmn\r\n", "ma m N0 q\r\nmn\r\n",
+                "ma n c v\r\n", "mg n v c\r\n", set("x", "hi"), "ma x\r\n", "ma v N50 t v k\r\n",
+                set("big", "18446744073709551615"), "ma big v\r\n", "ma n f s h l\r\n", set("g", "9"), "mg g c\r\n",
+                "ma g C${cas}1 v k\r\n", "ma g C${cas} v\r\n", "ma g C5 q\r\n", "ma gone C5\r\n", "ma x C5\r\n",
+                set("set", "t", "0", "100", "1"), "ma t T50 t v\r\n", "mg t t\r\n", "ma t T0 t\r\n", "ma t N0 T50 t\r\n",
+                "ma t2 N30 T50 t\r\n", "ma t T-1 v\r\n", "mg t\r\n"));
+        c.put("meta errors", List.of("mg\r\n", "ms\r\n", "md\r\n", "ma\r\n", "ms a\r\n", "ms a x\r\nhi\r\n",
+                "ms a -1\r\n", "mg a zz\r\n", "mg a 1\r\n", "mg a Oabc Oxyz\r\n", "mg a c c\r\n", "mg a Tabc\r\n",
+                "mg a Fabc\r\n", "mg a Cabc\r\n", "mg a MX k\r\n", "mg a O" + "9".repeat(33) + "\r\n",
+                "mg a v noreply\r\n", "mg " + KEY251 + " v\r\n", "ms " + KEY251 + " 2\r\nhi\r\n",
+                "md " + KEY251 + "\r\n", "ms a 2 zz\r\nhi\r\n", "ms a 2 Tabc\r\nhi\r\n", "ms a 2 Fabc\r\nhi\r\n",
+                "ms a 2 F-1\r\nhi\r\n", "ms a 2 MX\r\nhi\r\n", "ms a 2 Ms\r\nhi\r\n", "ms a 2 Mset\r\nhi\r\n",
+                "ms a 2 S5\r\nhi\r\n", "ms a 2 c c\r\nhi\r\n", "ms a 2 C\r\nhi\r\n", "ms a 2 T\r\nhi\r\n",
+                "ms a 2\r\nhiX\r\n", "md a zz\r\n", "md a Cabc\r\n", "md a k k\r\n", "ma a Dabc\r\n",
+                "ma a D18446744073709551616\r\n", "ma a MX\r\n", "ma a Mi\r\n", "ma a zz\r\n",
+                "ma a O" + "9".repeat(33) + "\r\n", "mg a v v v v v v v v v v v v v v v v v v\r\n",
+                "mg a v v v v v v v v v v v v v v v v v\r\n", "md a q q q q q q q q q q q q q q q q q q\r\n",
+                "ms a 2 O1 O2 O3 O4 O5 O6 O7 O8 O9 O10 O11 O12 O13 O14 O15 O16 O17\r\nhi\r\n"));
         c.put("pipelined", List.of(set("p1", "a") + set("p2", "b") + "get p1 p2\r\nincr p1 1\r\nbogus\r\n"
                 + "delete p2\r\nget p1 p2\r\n"));
         return c;

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * until {@value #QUIET_MILLIS} ms passed without a byte. A step that makes the server close the
  * connection ends with {@link #CLOSED}, and the next step opens a new connection.
  *
- * <p>{@code ${cas}} in a step is replaced by the CAS of the last {@code VALUE} line this session
- * received (each server numbers its own CAS values), or 0 before any.
+ * <p>{@code ${cas}} in a step is replaced by the CAS of the last {@code VALUE} line (or meta reply's
+ * {@code c} flag) this session received (each server numbers its own CAS values), or 0 before any.
  *
  * <p>Threading: confined to the test thread.
  */
@@ -33,7 +33,9 @@ final class RawSession implements AutoCloseable {
     static final int QUIET_MILLIS = 400;
     private static final int POLL_MILLIS = 20;
     private static final long STEP_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(20);
-    private static final Pattern CAS = Pattern.compile("VALUE \\S+ \\d+ \\d+ (\\d+)\r\n");
+    /** A {@code VALUE} line's CAS (group 1) or a meta reply's {@code c} flag (group 2). */
+    private static final Pattern CAS = Pattern.compile(
+            "VALUE \\S+ \\d+ \\d+ (\\d+)\r\n|(?m)^(?:HD|VA \\d+)(?: [^ \r\n]+)*? c(\\d+)[ \r]");
 
     private final String host;
     private final int port;
@@ -71,7 +73,7 @@ final class RawSession implements AutoCloseable {
         }
         Matcher m = CAS.matcher(text);
         while (m.find()) {
-            lastCas = m.group(1);
+            lastCas = m.group(1) != null ? m.group(1) : m.group(2);
         }
         if (closed) {
             close();

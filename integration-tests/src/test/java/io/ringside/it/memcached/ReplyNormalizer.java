@@ -4,10 +4,10 @@ import java.util.regex.Pattern;
 
 /**
  * What may differ between two correct servers' replies, and nothing else: the version string, the
- * values of {@code STAT} lines (not their names or order), CAS numbers in {@code VALUE} lines, and the
- * space padding of a number that incr/decr shortened: protocol.txt says a decremented number "MAY be
- * space-padded at the end, but this is purely an implementation optimization", and memcached itself pads or
- * not depending on whether another reference to the item is held at that moment.
+ * values of {@code STAT} lines (not their names or order), CAS numbers in {@code VALUE} lines and in meta
+ * replies' {@code c} flags, and the space padding of a number that incr/decr shortened: protocol.txt says a
+ * decremented number "MAY be space-padded at the end, but this is purely an implementation optimization", and
+ * memcached itself pads or not depending on whether another reference to the item is held at that moment.
  *
  * <p>Threading: stateless.
  */
@@ -17,6 +17,9 @@ final class ReplyNormalizer {
     private static final Pattern CAS = Pattern.compile("(?m)^(VALUE \\S+ \\d+ \\d+) \\d+\r\n");
     /** A value that is a number padded with spaces: header (key, flags), length, digits, padding, rest of header. */
     private static final Pattern PADDED = Pattern.compile("(?m)^(VALUE \\S+ \\d+ )\\d+((?: \\d+)?)\r\n(\\d+) +\r\n");
+    /** A meta reply line (HD, VA, EX, NS, NF, EN): its {@code c} flag is a CAS number. */
+    private static final Pattern META_LINE = Pattern.compile("(?m)^(?:HD|VA \\d+|EX|NS|NF|EN)(?: [^\r\n]*)?\r\n");
+    private static final Pattern META_CAS = Pattern.compile(" c\\d+(?= |\r)");
 
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
@@ -28,7 +31,9 @@ final class ReplyNormalizer {
         s = STAT.matcher(s).replaceAll("STAT $1 <value>\r\n");
         s = PADDED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                 m.group(1) + m.group(3).length() + m.group(2) + "\r\n" + m.group(3) + "\r\n"));
-        return CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        s = CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        return META_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                META_CAS.matcher(m.group()).replaceAll(" c<cas>")));
     }
 
     /** A reply or step as one printable line: \r \n and non-ASCII bytes escaped, long runs shortened. */

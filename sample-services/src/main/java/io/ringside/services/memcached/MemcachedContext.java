@@ -23,7 +23,7 @@ public final class MemcachedContext {
     final LongAdder storeTooLarge = new LongAdder();
     /** {@code store_no_memory}: storage commands refused for lack of memory. */
     final LongAdder storeNoMemory = new LongAdder();
-    /** {@code cmd_meta}: meta commands (only {@code mn} so far). */
+    /** {@code cmd_meta}: {@code mn} commands (memcached 1.6.18 counts none: it reports 0; mg ms md ma are not counted). */
     final LongAdder cmdMeta = new LongAdder();
     /** Set by {@code verbosity N}; read by {@code stats settings}. Written by any worker, read racily: volatile. */
     volatile int verbosity;

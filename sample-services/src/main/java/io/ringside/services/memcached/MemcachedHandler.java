@@ -29,6 +29,9 @@ public final class MemcachedHandler extends LineHandler {
     private final StorageCommands storage;
     private final KeyCommands keys;
     private final AdminCommands admin;
+    private final MetaGet metaGet;
+    private final MetaCommands metaCommands;
+    private final MetaSet metaSet;
     private final MemcachedContext context;
     private boolean quitting;
 
@@ -38,6 +41,11 @@ public final class MemcachedHandler extends LineHandler {
         this.storage = new StorageCommands(context);
         this.keys = new KeyCommands(context.store);
         this.admin = new AdminCommands(context);
+        MetaFlags metaFlags = new MetaFlags();
+        MetaKey metaKey = new MetaKey();
+        this.metaGet = new MetaGet(context.store, metaFlags, metaKey);
+        this.metaCommands = new MetaCommands(context.store, metaFlags, metaKey);
+        this.metaSet = new MetaSet(storage, metaFlags, metaKey);
     }
 
     /** memcached's try_read_command_ascii: over 2048 bytes without a newline, only a multi-get may go on. */
@@ -141,8 +149,19 @@ public final class MemcachedHandler extends LineHandler {
         if (r.is(0, "mn")) {
             context.cmdMeta.increment();
             c.write(Replies.MN);
+            return;
+        }
+        boolean keyed = r.ntokens() >= 3;
+        if (keyed && r.is(0, "mg")) {
+            metaGet.handle(c, r);
+        } else if (keyed && r.is(0, "ms")) {
+            metaSet.handle(c, r);
+        } else if (keyed && r.is(0, "md")) {
+            metaCommands.delete(c, r);
+        } else if (keyed && r.is(0, "ma")) {
+            metaCommands.arithmetic(c, r);
         } else {
-            c.write(Replies.ERROR); // mg ms md ma me: the meta protocol is not implemented yet
+            c.write(Replies.ERROR); // me is not implemented; a meta command without a key
         }
     }
 

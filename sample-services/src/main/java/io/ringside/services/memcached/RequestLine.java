@@ -79,6 +79,12 @@ final class RequestLine {
         return words > 0 && is(words - 1, "noreply");
     }
 
+    /** Copies word {@code word} into {@code dst} at {@code at}; returns its length. */
+    int copy(int word, byte[] dst, int at) {
+        line.copyTo(starts[word], ends[word], dst, at);
+        return ends[word] - starts[word];
+    }
+
     /** Copies word {@code word} into {@code dst} at 0; returns its length. */
     int copy(int word, byte[] dst) {
         line.copyTo(starts[word], ends[word], dst, 0);

@@ -38,6 +38,8 @@ final class StorageCommands {
     private long casUnique;
     private boolean noreply;
     private boolean swallowing;
+    /** The {@code ms} waiting for its block, or null for a classic storage command. */
+    private MetaSet meta;
 
     StorageCommands(MemcachedContext context) {
         this.context = context;
@@ -82,7 +84,35 @@ final class StorageCommands {
         flags = (int) f;
         exptime = (int) e;
         swallowing = false;
+        meta = null;
         c.readBlock(n, EndOfLine.CRLF);
+    }
+
+    /**
+     * {@code ms}: reserves {@code n} bytes for the already-decoded key and reads the block, as {@link #handle}
+     * does; {@code reply} answers when it is stored. The errors before the block are replied as for {@code set}.
+     */
+    void handleMeta(Connection c, byte[] k, int keyLength, int n, StoreMode m, int f, int e, long cas, MetaSet reply) {
+        noreply = false;
+        ReserveResult reserved = store.reserve(reservation, k, 0, keyLength, n);
+        if (reserved != ReserveResult.RESERVED) {
+            System.arraycopy(k, 0, key, 0, keyLength);
+            refuse(c, StoreMode.SET, keyLength, reserved, n); // ms drops the old value in every mode, as memcached
+            return;
+        }
+        mode = m;
+        flags = f;
+        exptime = e;
+        casUnique = cas;
+        swallowing = false;
+        meta = reply;
+        c.readBlock(n, EndOfLine.CRLF);
+    }
+
+    /** Reads and drops a block of {@code n} bytes and its terminator, unchecked (memcached's conn_swallow). */
+    void swallow(Connection c, long n) {
+        swallowing = true;
+        c.readBlock(n + 2);
     }
 
     private void refuse(Connection c, StoreMode m, int keyLength, ReserveResult why, long n) {
@@ -114,7 +144,12 @@ final class StorageCommands {
             at += n;
         }
         if (last) {
-            Replies.send(c, reply(store.commit(reservation, mode, flags, exptime, casUnique)), noreply);
+            StoreResult result = store.commit(reservation, mode, flags, exptime, casUnique);
+            if (meta != null) {
+                meta.reply(c, result, reservation.cas());
+            } else {
+                Replies.send(c, reply(result), noreply);
+            }
         }
     }
 

@@ -15,7 +15,8 @@ class MemcachedSplitTest {
             + "set n 0 0 2\r\n10\r\nincr n 5\r\ndecr n 100\r\nget n\r\nset a 0 0 1\r\nab\r\n"
             + "set big 0 0 2000\r\n" + "x".repeat(2000) + "\r\nget big a\r\n"
             + "set huge 0 0 1100000\r\n" + "y".repeat(1_100_002) + "touch a 10\r\ndelete a\r\ndelete a\r\n"
-            + "gat 0 big\r\nfoo\r\nset a 0 0 1 noreply\r\nz\r\nget a\r\nflush_all\r\nget a big\r\nversion\r\n";
+            + "gat 0 big\r\nfoo\r\nset a 0 0 1 noreply\r\nz\r\nget a\r\nflush_all\r\nget a big\r\nversion\r\n"
+            + "ms m 3 T0 F2 k\r\nabc\r\nmg m v f k s\r\nma c N0 J7 v\r\nmd m q\r\nmg m q\r\nms m 2 zz\r\nxy\r\nmn\r\n";
 
     @Test
     void randomSplitsGiveTheSameReplies() {

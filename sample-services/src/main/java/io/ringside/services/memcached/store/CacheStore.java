@@ -105,6 +105,14 @@ public final class CacheStore {
         return items.read(key, off, len, null, sink, true, exptime);
     }
 
+    /**
+     * gat with the meta protocol's extras ({@code mg ... T}): as {@link #getAndTouch(byte[], int, int, int,
+     * ValueSink)}, filling {@code meta} (if not null, after the touch) before calling {@code sink} (if not null).
+     */
+    public boolean getAndTouch(byte[] key, int off, int len, int exptime, ItemMeta meta, ValueSink sink) {
+        return items.read(key, off, len, meta, sink, true, exptime);
+    }
+
     // ------------------------------------------------------------------------------------------------ writes
 
     /**
@@ -186,7 +194,16 @@ public final class CacheStore {
 
     /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean delete(byte[] key, int off, int len) {
-        return items.delete(key, off, len);
+        return items.delete(key, off, len, false, 0) == StoreResult.STORED;
+    }
+
+    /**
+     * delete only if the item's CAS unique is {@code casUnique} ({@code md ... C}): {@link StoreResult#STORED} if
+     * it was removed, {@link StoreResult#EXISTS} if its CAS differs (it stays), {@link StoreResult#NOT_FOUND} on
+     * a miss. The compare and the removal are one step under the stripe lock. Threading: any; stripe lock exclusive.
+     */
+    public StoreResult deleteIfCas(byte[] key, int off, int len, long casUnique) {
+        return items.delete(key, off, len, true, casUnique);
     }
 
     /**
@@ -202,6 +219,16 @@ public final class CacheStore {
     /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; otherwise as {@link #incr}. */
     public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
         return items.rewrites.delta(key, off, len, delta, false, out);
+    }
+
+    /**
+     * incr ({@code increment} true) or decr only if the item's CAS unique is {@code casUnique} ({@code ma ... C}):
+     * {@link DeltaStatus#EXISTS} if it differs, else as {@link #incr} / {@link #decr}. The compare and the change
+     * are one step under the stripe lock. Threading: any thread.
+     */
+    public DeltaStatus deltaIfCas(byte[] key, int off, int len, long delta, boolean increment, long casUnique,
+            DeltaValue out) {
+        return items.rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
     }
 
     /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */

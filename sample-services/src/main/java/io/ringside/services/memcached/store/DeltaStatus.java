@@ -8,6 +8,8 @@ public enum DeltaStatus {
     NOT_FOUND,
     /** The value is not a decimal number below 2^64: {@code CLIENT_ERROR cannot increment or decrement non-numeric value}. */
     NON_NUMERIC,
+    /** {@link CacheStore#deltaIfCas}: the item's CAS unique is not the given one; nothing changed. */
+    EXISTS,
     /** The longer number needed a new item and no memory was found: {@code SERVER_ERROR out of memory}. */
     OUT_OF_MEMORY
 }

@@ -122,6 +122,12 @@ final class ItemRewrites {
      * a new item, allocated outside the lock, linked only if the item did not change meanwhile.
      */
     DeltaStatus delta(byte[] key, int off, int len, long delta, boolean incr, DeltaValue out) {
+        return delta(key, off, len, delta, incr, false, 0, out);
+    }
+
+    /** incr / decr; if {@code compare}, only when the item's CAS unique is {@code expectedCas} (EXISTS if not). */
+    DeltaStatus delta(byte[] key, int off, int len, long delta, boolean incr, boolean compare, long expectedCas,
+            DeltaValue out) {
         Items.checkKey(key, off, len);
         long h = KeyHash.hash(key, off, len, items.seed);
         IndexStripe st = items.stripe(h);
@@ -145,6 +151,9 @@ final class ItemRewrites {
                 oldRef = st.ref(slot);
                 ByteBuffer p = items.mem.page(oldRef);
                 int at = items.mem.offset(oldRef);
+                if (compare && ItemLayout.cas(p, at) != expectedCas) {
+                    return DeltaStatus.EXISTS; // a grown number re-checks the CAS it measured when it links
+                }
                 int vlen = ItemLayout.valueLength(p, at);
                 int value = ItemLayout.valueOffset(at, len);
                 if (!Numeric.parse(p, value, vlen, out)) {

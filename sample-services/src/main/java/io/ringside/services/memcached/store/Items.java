@@ -321,13 +321,15 @@ final class Items {
         }
     }
 
-    boolean delete(byte[] key, int off, int len) {
+    /** delete, if {@code compare} only when the CAS unique is {@code cas}: STORED (removed), EXISTS or NOT_FOUND. */
+    StoreResult delete(byte[] key, int off, int len, boolean compare, long cas) {
         checkKey(key, off, len);
         long h = KeyHash.hash(key, off, len, seed);
         IndexStripe st = stripe(h);
         int now = time.now();
         int gone = 0;
         boolean hit = false;
+        boolean differs = false;
         long stamp = st.lock.writeLock();
         try {
             int slot = st.find(h, key, off, len, mem);
@@ -336,7 +338,9 @@ final class Items {
                 ByteBuffer p = mem.page(ref);
                 int at = mem.offset(ref);
                 int why = deadReason(st, p, at, now);
-                if (why == LIVE) {
+                if (why == LIVE && compare && ItemLayout.cas(p, at) != cas) {
+                    differs = true;
+                } else if (why == LIVE) {
                     st.remove(slot);
                     retire(p, at);
                     gone = ref;
@@ -351,8 +355,11 @@ final class Items {
         if (gone != 0) {
             mem.free(gone, hint(st));
         }
+        if (differs) {
+            return StoreResult.EXISTS;
+        }
         stats.increment(hit ? StoreCounter.DELETE_HITS : StoreCounter.DELETE_MISSES);
-        return hit;
+        return hit ? StoreResult.STORED : StoreResult.NOT_FOUND;
     }
 
     void flushAll(int delay) {
