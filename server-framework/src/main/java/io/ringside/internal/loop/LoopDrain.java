@@ -48,10 +48,11 @@ final class LoopDrain {
     }
 
     /** Worker: true when the drain is over (nothing left, or the deadline passed and the rest was closed). */
-    boolean finished(WorkerContext context, Handoff handoff, long now) {
+    boolean finished(WorkerContext context, Handoff handoff) {
         if (!started) {
             return false;
         }
+        long now = System.nanoTime(); // read only while draining: the turn of a running loop does not pay for it
         if (context.connections.size() == 0 && !handoff.hasPending()) {
             return true;
         }

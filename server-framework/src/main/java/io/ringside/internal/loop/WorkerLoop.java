@@ -128,7 +128,7 @@ public final class WorkerLoop implements Runnable {
         handoff.poll();
         context.inbox.runPending();
         drain.startIfRequested(context);
-        if (drain.finished(context, handoff, System.nanoTime())) {
+        if (drain.finished(context, handoff)) {
             return false;
         }
         long timeoutMillis = selectTimeoutMillis();
