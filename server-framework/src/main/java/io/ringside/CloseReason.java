@@ -18,6 +18,16 @@ public enum CloseReason {
     IDLE_TIMEOUT,
     /** A started line was not finished within the line timeout (a slowloris-style sender). */
     LINE_TIMEOUT,
+    /**
+     * The transport's preface (a PROXY header, a TLS handshake) did not complete in time. The handler never
+     * heard of the connection.
+     */
+    PREFACE_TIMEOUT,
+    /**
+     * The transport refused the peer's preface or records (a malformed PROXY header, a failed TLS handshake).
+     * The handler never heard of the connection when it failed before the preface ended.
+     */
+    PREFACE_FAILED,
     /** The server stopped and this connection drained cleanly. */
     SERVER_STOP,
     /** The server stopped and this connection's output could not be flushed before the drain deadline. */

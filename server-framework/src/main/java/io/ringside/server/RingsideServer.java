@@ -8,13 +8,13 @@ import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
 import io.ringside.internal.accept.IoWarmup;
+import io.ringside.internal.accept.Listener;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
+import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,24 +74,23 @@ public final class RingsideServer implements AutoCloseable {
         synchronized (lifecycle) {
             Preconditions.checkState(!started, "already started");
             IoWarmup.run();
-            ServerSocketChannel server = ServerSocketChannel.open();
+            List<Listener> listeners = new ArrayList<>();
             ExecutorService pool = OffloadPool.create(config.offloadThreads());
             List<WorkerLoop> loops = new ArrayList<>();
             try {
-                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                if (config.reusePort()) {
-                    server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                server.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+                listeners.add(Listener.bind("plain", config.host(), config.port(), config.reusePort(), config.backlog(),
+                        TransportFactory.PLAIN));
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
                 }
-                acceptor = new AcceptorLoop(server, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator(),
-                        config::refusedReply);
-                localAddress = (InetSocketAddress) server.getLocalAddress();
+                acceptor = new AcceptorLoop(listeners, loops.toArray(new WorkerLoop[0]), admission,
+                        config.endOfLine().replyTerminator(), config::refusedReply);
+                localAddress = listeners.get(0).localAddress();
             } catch (IOException | RuntimeException e) {
-                server.close();
+                for (Listener l : listeners) {
+                    l.channel().close();
+                }
                 loops.forEach(WorkerLoop::closeUnstarted);
                 pool.shutdown();
                 acceptor = null;

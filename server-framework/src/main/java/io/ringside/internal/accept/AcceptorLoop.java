@@ -4,14 +4,16 @@ import io.ringside.Metric;
 import io.ringside.internal.loop.WorkerLoop;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
+import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The acceptor loop: the one thread that owns the listening socket. It accepts until nothing is
+ * The acceptor loop: the one thread that owns the listening sockets ({@link Listener}s). It accepts until nothing is
  * pending, admits or refuses each connection ({@link Admission}), hands it to a worker round-robin over
  * that worker's ring, and wakes each worker it fed once per batch, only if that worker is asleep.
  *
@@ -47,9 +49,9 @@ public final class AcceptorLoop implements Runnable {
     /** At stop, how long a held channel may still wait for room before it is closed. */
     private static final long HELD_AT_STOP_NANOS = 2_000_000_000L;
 
-    private final ServerSocketChannel server;
+    private final List<Listener> listeners;
     private final Selector selector;
-    private final SelectionKey acceptKey;
+    private final List<SelectionKey> acceptKeys = new ArrayList<>();
     private final WorkerLoop[] workers;
     private final boolean[] fed;
     private final Admission admission;
@@ -58,30 +60,33 @@ public final class AcceptorLoop implements Runnable {
     private final Counters counters = new Counters();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch();
+    private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch((Listener) key.attachment());
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
     private int next;
     /** An admitted channel that found every ring full, waiting for room (accepting is off meanwhile). */
     private SocketChannel held;
     private InetSocketAddress heldRemote;
+    private TransportFactory heldTransports;
     private boolean paused;
     /** After stop: when the last accepting must end. */
     private long stopDeadlineNanos;
     private long pauseMillis;
     private long pausedUntilNanos;
 
-    public AcceptorLoop(ServerSocketChannel server, WorkerLoop[] workers, Admission admission, byte[] replyTerminator,
+    public AcceptorLoop(List<Listener> listeners, WorkerLoop[] workers, Admission admission, byte[] replyTerminator,
                         java.util.function.UnaryOperator<String> refusedReply) throws IOException {
-        this.server = server;
+        this.listeners = List.copyOf(listeners);
         this.workers = workers;
         this.fed = new boolean[workers.length];
         this.admission = admission;
         this.replyTerminator = replyTerminator.clone();
         this.refusedReply = refusedReply;
         this.selector = Selector.open();
-        server.configureBlocking(false);
-        this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        for (Listener l : this.listeners) {
+            l.channel().configureBlocking(false);
+            acceptKeys.add(l.channel().register(selector, SelectionKey.OP_ACCEPT, l));
+        }
         admission.acceptorSelector(selector);
     }
 
@@ -108,28 +113,32 @@ public final class AcceptorLoop implements Runnable {
         } catch (IOException | RuntimeException e) {
             LOG.error("acceptor stopped by an unexpected error", e);
         } finally {
-            try {
-                selector.close();
-                server.close();
-            } catch (IOException e) {
-                LOG.debug("closing the listener failed", e);
-            }
+            closeQuietly(selector);
+            listeners.forEach(l -> closeQuietly(l.channel()));
             terminated.countDown();
         }
     }
 
-    /** Accepts everything pending, then wakes each worker that got a channel, once. */
-    private void acceptBatch() {
-        if (!stopping) {
-            acceptPending();
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing {} failed", c, e);
         }
     }
 
-    private void acceptPending() {
+    /** Accepts everything pending on {@code listener}, then wakes each worker that got a channel, once. */
+    private void acceptBatch(Listener listener) {
+        if (!stopping) {
+            acceptPending(listener);
+        }
+    }
+
+    private void acceptPending(Listener listener) {
         while (held == null && !(stopping && System.nanoTime() - stopDeadlineNanos > 0)) {
             SocketChannel ch;
             try {
-                ch = server.accept();
+                ch = listener.channel().accept();
             } catch (IOException e) {
                 pauseAccepting(e);
                 break;
@@ -139,7 +148,7 @@ public final class AcceptorLoop implements Runnable {
             }
             pauseMillis = 0;
             counters.increment(Metric.ACCEPTED);
-            admit(ch);
+            admit(ch, listener.transports());
         }
         wakeFedWorkers();
     }
@@ -153,7 +162,7 @@ public final class AcceptorLoop implements Runnable {
         }
     }
 
-    private void admit(SocketChannel ch) {
+    private void admit(SocketChannel ch, TransportFactory transports) {
         InetSocketAddress remote = null;
         if (admission.tracksAddresses()) {
             try {
@@ -167,10 +176,11 @@ public final class AcceptorLoop implements Runnable {
             refuse(ch, refusal);
             return;
         }
-        if (!handOff(ch, remote)) {
+        if (!handOff(ch, remote, transports)) {
             held = ch;
             heldRemote = remote;
-            acceptKey.interestOps(0);
+            heldTransports = transports;
+            acceptInterest(false);
             counters.increment(Metric.HANDOFF_STALLS);
             LOG.debug("every hand-off ring is full: accepting pauses until a worker catches up");
         }
@@ -178,11 +188,18 @@ public final class AcceptorLoop implements Runnable {
 
     /** Offers the held channel again; once it is placed, accepting resumes. */
     private void retryHeld() {
-        if (handOff(held, heldRemote)) {
+        if (handOff(held, heldRemote, heldTransports)) {
             held = null;
             heldRemote = null;
+            heldTransports = null;
             wakeFedWorkers();
-            acceptKey.interestOps(paused ? 0 : SelectionKey.OP_ACCEPT);
+            acceptInterest(!paused);
+        }
+    }
+
+    private void acceptInterest(boolean on) {
+        for (SelectionKey key : acceptKeys) {
+            key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
         }
     }
 
@@ -197,8 +214,8 @@ public final class AcceptorLoop implements Runnable {
             if (held != null) {
                 retryHeld();
             }
-            if (held == null) {
-                acceptPending();
+            for (int i = 0; i < listeners.size() && held == null; i++) {
+                acceptPending(listeners.get(i));
             }
             if (held != null) {
                 java.util.concurrent.locks.LockSupport.parkNanos(HANDOFF_RETRY_MILLIS * 1_000_000);
@@ -211,11 +228,11 @@ public final class AcceptorLoop implements Runnable {
         }
     }
 
-    private boolean handOff(SocketChannel ch, InetSocketAddress remote) {
+    private boolean handOff(SocketChannel ch, InetSocketAddress remote, TransportFactory transports) {
         for (int tries = 0; tries < workers.length; tries++) {
             int w = next;
             next = w + 1 == workers.length ? 0 : w + 1;
-            if (workers[w].offer(ch, remote)) {
+            if (workers[w].offer(ch, remote, transports)) {
                 fed[w] = true;
                 return true;
             }
@@ -241,7 +258,7 @@ public final class AcceptorLoop implements Runnable {
         counters.increment(Metric.ACCEPT_FAILURES);
         pauseMillis = pauseMillis == 0 ? MIN_PAUSE_MILLIS : Math.min(MAX_PAUSE_MILLIS, pauseMillis * 2);
         pausedUntilNanos = System.nanoTime() + pauseMillis * 1_000_000;
-        acceptKey.interestOps(0);
+        acceptInterest(false);
         paused = true;
         admission.acceptPaused(true);
         log.warnRateLimited("acceptor", "accept failed ({}): pausing accepts for {} ms; open connections are still served",
@@ -252,11 +269,11 @@ public final class AcceptorLoop implements Runnable {
     private void resumeAccepting() {
         paused = false;
         admission.acceptPaused(false);
-        acceptKey.interestOps(held == null ? SelectionKey.OP_ACCEPT : 0);
+        acceptInterest(held == null);
         // pauseMillis stays until an accept succeeds, so repeated failures keep backing off
     }
 
-    /** Stops accepting and closes the listening socket; returns once the acceptor thread has ended. */
+    /** Stops accepting and closes the listening sockets; returns once the acceptor thread has ended. */
     public void stop() throws InterruptedException {
         stopping = true;
         selector.wakeup();

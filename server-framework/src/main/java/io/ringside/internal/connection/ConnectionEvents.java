@@ -2,6 +2,7 @@ package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
 import io.ringside.Metric;
+import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
 
 /**
@@ -17,15 +18,6 @@ public final class ConnectionEvents {
     private static final int MAX_READS_WHILE_DRAINING = 16;
 
     private ConnectionEvents() {
-    }
-
-    /** Calls the handler's onOpen and flushes what it wrote (a greeting); drains at once if stopping. */
-    public static void open(TransportConnection c) {
-        Dispatcher.run(c, () -> c.handler.onOpen(c));
-        flush(c);
-        if (c.context.draining()) {
-            beginDrain(c);
-        }
     }
 
     /** The transport reported ready ops. */
@@ -49,9 +41,16 @@ public final class ConnectionEvents {
             int n;
             try {
                 n = c.transport.read(c.input.forRead());
+            } catch (TransportException e) {
+                c.context.log().debug(c, "transport refused the peer's input: " + e.getMessage(), null);
+                closeNow(c, e.reason());
+                return;
             } catch (IOException e) {
                 c.context.log().debug(c, "read failed", e);
                 closeNow(c, CloseReason.IO_ERROR);
+                return;
+            }
+            if (!c.handlerOpened && !ConnectionOpen.prefaceDone(c, n)) {
                 return;
             }
             if (n < 0) {
@@ -65,6 +64,9 @@ public final class ConnectionEvents {
             if (!c.context.draining() || n <= 0) {
                 break;
             }
+        }
+        if (c.wantsRead() && c.transport.hasBufferedInput()) {
+            c.queueLeftOver(); // the transport holds input the socket will not signal: read it next turn
         }
         afterBatch(c);
     }
@@ -83,7 +85,7 @@ public final class ConnectionEvents {
             return;
         }
         Dispatcher.process(c);
-        if (c.context.draining() && c.wantsRead()) {
+        if (c.wantsRead() && (c.context.draining() || c.transport.hasBufferedInput())) {
             onReadable(c);
         } else {
             afterBatch(c);
@@ -123,8 +125,11 @@ public final class ConnectionEvents {
         if (c.state == ConnectionState.CLOSED) {
             return;
         }
-        CloseReason expired = c.timeouts.expired(now, c.context.limits());
-        if (expired == CloseReason.LINE_TIMEOUT) {
+        CloseReason expired = c.timeouts.expired(now, c.context.limits(), c.handlerOpened);
+        if (expired == CloseReason.PREFACE_TIMEOUT) {
+            c.context.log().debug(c, "transport preface not finished in time, closing", null);
+            closeNow(c, expired);
+        } else if (expired == CloseReason.LINE_TIMEOUT) {
             c.context.log().warnRateLimited(c, "line not finished within {} ms, closing", c.context.limits().lineTimeoutNanos / 1_000_000);
             closeNow(c, expired);
         } else if (expired != null) {
@@ -152,6 +157,9 @@ public final class ConnectionEvents {
         long lost = c.output.discard();
         c.context.closed(c, why, lost); // counted before the peer can see the close
         c.transport.close();
+        if (!c.handlerOpened) {
+            return; // closed during the transport's preface: the handler never heard of it
+        }
         try {
             c.handler.onClose(c, why);
         } catch (RuntimeException | Error e) {
@@ -212,7 +220,8 @@ public final class ConnectionEvents {
     static void release(TransportConnection c, int reason) {
         if ((c.holds & reason) != 0) {
             c.holds &= ~reason;
-            if (c.input.hasUnscanned() || c.context.draining() || c.state == ConnectionState.INPUT_ENDED) {
+            if (c.input.hasUnscanned() || c.context.draining() || c.state == ConnectionState.INPUT_ENDED
+                    || c.transport.hasBufferedInput()) {
                 c.queueLeftOver();
             }
             c.transport.interest(c.wantsRead(), c.output.pending() > 0);
@@ -236,43 +245,5 @@ public final class ConnectionEvents {
         if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.remoteTasks == 0 && c.offloadsInFlight() == 0) {
             closeAfterFlush(c, c.reason);
         }
-    }
-
-    /** The loop queued a timer or a same-loop task of this connection. */
-    public static void workQueued(TransportConnection c) {
-        c.pendingWork++;
-    }
-
-    /** That timer or task ran, or was dropped. */
-    public static void workDone(TransportConnection c) {
-        c.pendingWork--;
-        maybeFinishHalfClose(c);
-        flush(c);
-    }
-
-    /** A task posted from another thread ran (or was dropped because the connection closed). */
-    public static void remoteTaskDone(TransportConnection c) {
-        c.countRemoteTask(-1);
-        maybeFinishHalfClose(c);
-        flush(c);
-    }
-
-    /** Runs a task or timer of this connection's on its loop, unless closed, then flushes what it wrote. */
-    public static void runTask(TransportConnection c, Runnable task) {
-        if (c.state == ConnectionState.CLOSED) {
-            return;
-        }
-        Dispatcher.run(c, task);
-        flush(c);
-    }
-
-    /** An offloaded call's outcome arrived: deliver what is due in order, then resume reading if held. */
-    static void offloadFinished(TransportConnection c) {
-        c.offloads.deliverReady();
-        if (c.offloads.inFlight() < c.context.limits().maxOffloads) {
-            release(c, ReadHolds.OFFLOADS);
-        }
-        maybeFinishHalfClose(c);
-        flush(c);
     }
 }

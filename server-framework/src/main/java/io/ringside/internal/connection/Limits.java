@@ -41,9 +41,4 @@ public final class Limits {
     byte[] terminatorOf(EndOfLine eol) {
         return eol == null ? NO_TERMINATOR : blockTerminators[eol.ordinal()];
     }
-
-    /** Whether any connection can time out (so the loop needs to sweep). */
-    public boolean hasTimeouts() {
-        return idleTimeoutNanos > 0 || lineTimeoutNanos > 0;
-    }
 }

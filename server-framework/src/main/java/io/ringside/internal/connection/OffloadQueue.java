@@ -87,7 +87,7 @@ final class OffloadQueue {
 
         private void finishedOnLoop() {
             done = true;
-            ConnectionEvents.offloadFinished(owner);
+            ConnectionTasks.offloadFinished(owner);
         }
     }
 }

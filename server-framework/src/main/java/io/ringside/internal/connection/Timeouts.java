@@ -15,8 +15,20 @@ final class Timeouts {
     /** Loop time when the pending partial line started, 0 when none: the line timeout's start. */
     private long partialSinceNanos;
 
+    /** How long the transport's preface may take (0: no limit); the clock starts at the open. */
+    private long prefaceTimeoutNanos;
+
     Timeouts(long nowNanos) {
         this.lastLineNanos = nowNanos;
+    }
+
+    void prefaceTimeout(long nanos) {
+        prefaceTimeoutNanos = nanos;
+    }
+
+    /** The handler was opened (the preface ended): the idle timeout starts now. */
+    void handlerOpened(long nowNanos) {
+        lastLineNanos = nowNanos;
     }
 
     /** After a batch: counts its lines and restarts the timeouts as they say. */
@@ -35,7 +47,10 @@ final class Timeouts {
     }
 
     /** The loop's sweep: the reason to close {@code c} now, or null. */
-    CloseReason expired(long now, Limits limits) {
+    CloseReason expired(long now, Limits limits, boolean handlerOpened) {
+        if (!handlerOpened) {
+            return prefaceTimeoutNanos > 0 && now - lastLineNanos > prefaceTimeoutNanos ? CloseReason.PREFACE_TIMEOUT : null;
+        }
         if (limits.lineTimeoutNanos > 0 && partialSinceNanos != 0 && now - partialSinceNanos > limits.lineTimeoutNanos) {
             return CloseReason.LINE_TIMEOUT;
         }

@@ -1,20 +1,15 @@
 package io.ringside.internal.connection;
 
-import io.ringside.ByteSpan;
 import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.EndOfLine;
 import io.ringside.LineHandler;
-import io.ringside.Metric;
 import io.ringside.OffloadCallback;
 import io.ringside.ScheduledTask;
 import io.ringside.internal.buffer.OutputQueue;
 import io.ringside.internal.framing.InputBuffer;
-import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.transport.Transport;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -28,18 +23,21 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * <p>Confined to its loop from registration to close; every method but {@link #id()},
  * {@link #remoteAddress()}, {@link #localAddress()}, {@link #execute} and {@link #schedule} asserts that.
  */
-public final class TransportConnection implements Connection {
+public final class TransportConnection extends ConnectionOutput {
     private static final AtomicIntegerFieldUpdater<TransportConnection> REMOTE_TASKS =
             AtomicIntegerFieldUpdater.newUpdater(TransportConnection.class, "remoteTasks");
     private final long id;
-    final ConnectionContext context;
     final Transport transport;
     final LineHandler handler;
-    final OutputQueue output;
     final InputBuffer input;
     final Timeouts timeouts;
     /** Lifecycle; moved only through {@link #moveTo}. */
     ConnectionState state = ConnectionState.OPEN;
+    /**
+     * Whether the handler heard onOpen. False while the transport reads its preface (a PROXY header, a TLS
+     * handshake; {@link Transport#established()}): such a connection that closes never reaches its handler.
+     */
+    boolean handlerOpened;
     /** {@link ReadHolds} bits: why reading is off apart from the state. */
     int holds;
     /** Why input ended or the connection is closing; once closed, why it closed. */
@@ -57,12 +55,11 @@ public final class TransportConnection implements Connection {
 
     public TransportConnection(long id, ConnectionContext context, Transport transport, LineHandler handler,
                                InetSocketAddress admittedAs) {
+        super(context, new OutputQueue(context.writePool()));
         this.id = id;
-        this.context = context;
         this.transport = transport;
         this.handler = handler;
         this.admittedAs = admittedAs;
-        this.output = new OutputQueue(context.writePool());
         this.input = new InputBuffer(context.readPool(), context.framer());
         this.timeouts = new Timeouts(context.turnNanos());
     }
@@ -107,10 +104,14 @@ public final class TransportConnection implements Connection {
         }
     }
 
-    /** The check before every write: on the loop (asserted); false once closed (writes are ignored). */
-    private boolean writable() {
-        assert context.inLoop() : "write outside the connection's worker";
-        return state != ConnectionState.CLOSED;
+    @Override
+    boolean closed() {
+        return state == ConnectionState.CLOSED;
+    }
+
+    @Override
+    TransportConnection self() {
+        return this;
     }
 
     // ---- Connection ----------------------------------------------------------------------------
@@ -128,76 +129,6 @@ public final class TransportConnection implements Connection {
     @Override
     public InetSocketAddress localAddress() {
         return transport.localAddress();
-    }
-
-    @Override
-    public Connection write(byte[] src, int off, int len) {
-        Objects.checkFromIndexSize(off, len, src.length);
-        if (writable()) {
-            output.append(src, off, len);
-            ConnectionEvents.afterAppend(this);
-        }
-        return this;
-    }
-
-    @Override
-    public Connection write(ByteBuffer src) {
-        if (writable()) {
-            output.append(src, src.position(), src.remaining());
-            ConnectionEvents.afterAppend(this);
-        }
-        src.position(src.limit());
-        return this;
-    }
-
-    @Override
-    public Connection write(ByteSpan span, int from, int to) {
-        Objects.checkFromToIndex(from, to, span.length());
-        if (!writable()) {
-            return this;
-        }
-        if (span instanceof InputSpan) {
-            InputSpan s = (InputSpan) span;
-            output.append(s.buffer(), s.offset() + from, to - from);
-        } else {
-            output.append(span, from, to);
-        }
-        ConnectionEvents.afterAppend(this);
-        return this;
-    }
-
-    @Override
-    public Connection write(CharSequence text) {
-        if (!writable()) {
-            return this;
-        }
-        output.appendText(text);
-        ConnectionEvents.afterAppend(this);
-        return this;
-    }
-
-    @Override
-    public Connection writeAscii(long value) {
-        if (writable()) {
-            output.appendDecimal(value);
-            ConnectionEvents.afterAppend(this);
-        }
-        return this;
-    }
-
-    @Override
-    public Connection writeUnsignedAscii(long value) {
-        if (writable()) {
-            output.appendUnsignedDecimal(value);
-            ConnectionEvents.afterAppend(this);
-        }
-        return this;
-    }
-
-    @Override
-    public Connection writeEndOfLine() {
-        byte[] t = context.limits().replyTerminator;
-        return write(t, 0, t.length);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.ringside.Connection;
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionOpen;
 import io.ringside.internal.connection.ConnectionState;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.loop.AdmissionRelease;
@@ -40,7 +41,7 @@ public final class HarnessConnection {
         context.bindTo(Thread.currentThread());
         connection = new TransportConnection(IDS.incrementAndGet(), context, transport, handler, null);
         context.adopt(connection);
-        ConnectionEvents.open(connection);
+        ConnectionOpen.open(connection);
     }
 
     public Connection connection() {

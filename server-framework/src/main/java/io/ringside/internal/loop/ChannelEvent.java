@@ -12,4 +12,6 @@ final class ChannelEvent {
     SocketChannel channel;
     /** The peer's address when admission looked it up, else null (looked up lazily). */
     java.net.InetSocketAddress remote;
+    /** What the channel's listener puts between the socket and the connection. */
+    io.ringside.internal.transport.TransportFactory transports;
 }

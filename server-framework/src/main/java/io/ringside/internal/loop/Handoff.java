@@ -3,6 +3,7 @@ package io.ringside.internal.loop;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.ringside.internal.transport.TransportFactory;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 
@@ -22,7 +23,7 @@ import java.nio.channels.SocketChannel;
 public final class Handoff {
     /** Receives each channel taken off the ring, on the worker. */
     public interface Receiver {
-        void accept(SocketChannel channel, InetSocketAddress remote);
+        void accept(SocketChannel channel, InetSocketAddress remote, TransportFactory transports);
     }
 
     private final RingBuffer<ChannelEvent> ring;
@@ -39,15 +40,17 @@ public final class Handoff {
         this.handler = (event, sequence, endOfBatch) -> {
             SocketChannel ch = event.channel;
             InetSocketAddress remote = event.remote;
+            TransportFactory transports = event.transports;
             event.channel = null;
             event.remote = null;
-            receiver.accept(ch, remote);
+            event.transports = null;
+            receiver.accept(ch, remote, transports);
             return true;
         };
     }
 
     /** Acceptor only: publishes a channel; false when the ring is full or closed (never blocks). */
-    public boolean offer(SocketChannel channel, InetSocketAddress remote) {
+    public boolean offer(SocketChannel channel, InetSocketAddress remote, TransportFactory transports) {
         synchronized (lock) {
             if (closed) {
                 return false;
@@ -61,6 +64,7 @@ public final class Handoff {
             ChannelEvent event = ring.get(seq);
             event.channel = channel;
             event.remote = remote;
+            event.transports = transports;
             ring.publish(seq);
             return true;
         }

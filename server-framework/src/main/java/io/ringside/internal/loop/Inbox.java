@@ -1,6 +1,6 @@
 package io.ringside.internal.loop;
 
-import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionTasks;
 import io.ringside.internal.connection.TransportConnection;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -59,7 +59,7 @@ public final class Inbox {
         local.addLast(owner == null ? NO_OWNER : owner);
         local.addLast(task);
         if (owner != null) {
-            ConnectionEvents.workQueued(owner);
+            ConnectionTasks.workQueued(owner);
         }
     }
 
@@ -106,8 +106,8 @@ public final class Inbox {
                 runUnowned(task);
             } else {
                 TransportConnection c = (TransportConnection) owner;
-                ConnectionEvents.runTask(c, task);
-                ConnectionEvents.workDone(c);
+                ConnectionTasks.runTask(c, task);
+                ConnectionTasks.workDone(c);
             }
         }
         Posted p;
@@ -115,8 +115,8 @@ public final class Inbox {
             if (p.owner == null) {
                 runUnowned(p.task);
             } else {
-                ConnectionEvents.runTask(p.owner, p.task);
-                ConnectionEvents.remoteTaskDone(p.owner);
+                ConnectionTasks.runTask(p.owner, p.task);
+                ConnectionTasks.remoteTaskDone(p.owner);
             }
         }
     }

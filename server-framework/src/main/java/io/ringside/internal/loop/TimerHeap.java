@@ -1,6 +1,6 @@
 package io.ringside.internal.loop;
 
-import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionTasks;
 import io.ringside.internal.connection.TransportConnection;
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
@@ -59,14 +59,14 @@ public final class TimerHeap {
         }
         heap.add(t);
         if (t.owner != null) {
-            ConnectionEvents.workQueued(t.owner);
+            ConnectionTasks.workQueued(t.owner);
         }
     }
 
     /** Worker only: the timer was cancelled on this thread; its owner's count is released now. */
     void cancelledOnLoop(LoopTimer t) {
         if (t.owner != null) {
-            ConnectionEvents.workDone(t.owner);
+            ConnectionTasks.workDone(t.owner);
         }
     }
 
@@ -84,7 +84,7 @@ public final class TimerHeap {
     /** Worker only: releases a remotely cancelled timer's count, once (here or when it leaves the heap). */
     private static void release(LoopTimer t) {
         if (t.state() == LoopTimer.CANCELLED_REMOTELY && t.markReleased()) {
-            ConnectionEvents.workDone(t.owner);
+            ConnectionTasks.workDone(t.owner);
         }
     }
 
@@ -127,8 +127,8 @@ public final class TimerHeap {
             if (t.owner == null) {
                 runUnowned(t.task);
             } else {
-                ConnectionEvents.runTask(t.owner, t.task);
-                ConnectionEvents.workDone(t.owner);
+                ConnectionTasks.runTask(t.owner, t.task);
+                ConnectionTasks.workDone(t.owner);
             }
         }
     }
@@ -141,7 +141,7 @@ public final class TimerHeap {
         if (t.state() == LoopTimer.CANCELLED_REMOTELY) {
             release(t);
         } else if (t.state() == LoopTimer.PENDING) {
-            ConnectionEvents.workDone(t.owner); // an owner that closed: its timer never ran
+            ConnectionTasks.workDone(t.owner); // an owner that closed: its timer never ran
         }
     }
 

@@ -6,8 +6,10 @@ import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ServerConfig;
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionOpen;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.transport.SocketTransport;
+import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -63,7 +65,7 @@ public final class WorkerLoop implements Runnable {
         this.selector = Selector.open();
         this.context = new WorkerContext(config, offloads, admission, selector::wakeup);
         this.handoff = new Handoff(config.ringSize(), this::register);
-        this.sweep = new TimeoutSweep(context.limits().hasTimeouts(), System.nanoTime());
+        this.sweep = new TimeoutSweep(System.nanoTime());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
     }
 
@@ -83,8 +85,8 @@ public final class WorkerLoop implements Runnable {
      * Acceptor only: publishes an accepted channel on this worker's ring. Returns false when the ring is
      * full or the loop has ended (the caller tries another worker). Does not wake the worker; see {@link #wakeUp()}.
      */
-    public boolean offer(SocketChannel channel, InetSocketAddress remote) {
-        return handoff.offer(channel, remote);
+    public boolean offer(SocketChannel channel, InetSocketAddress remote, TransportFactory transports) {
+        return handoff.offer(channel, remote, transports);
     }
 
     /** Wakes the loop if it is blocked (or about to block) in select; coalesced, thread-safe. */
@@ -189,7 +191,7 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** A channel off the ring: becomes a connection of this loop (or is closed if the loop has ended). */
-    private void register(SocketChannel ch, InetSocketAddress remote) {
+    private void register(SocketChannel ch, InetSocketAddress remote, TransportFactory transports) {
         if (ended) {
             refuse(ch, remote);
             return;
@@ -199,9 +201,9 @@ public final class WorkerLoop implements Runnable {
             ch.configureBlocking(false);
             setNoDelay(ch);
             LineHandler handler = factory.newHandler();
-            SocketTransport transport = new SocketTransport(ch);
-            c = new TransportConnection(connectionIds.incrementAndGet(), context, transport, handler, remote);
-            transport.register(selector, c);
+            SocketTransport socket = new SocketTransport(ch);
+            c = new TransportConnection(connectionIds.incrementAndGet(), context, transports.open(socket), handler, remote);
+            socket.register(selector, c);
         } catch (IOException | RuntimeException | LinkageError | AssertionError e) {
             context.log().warnRateLimited("worker-" + index, "could not register an accepted connection: {}", e);
             context.counters().increment(Metric.REFUSED);
@@ -209,7 +211,7 @@ public final class WorkerLoop implements Runnable {
             return;
         }
         context.adopt(c);
-        ConnectionEvents.open(c);
+        ConnectionOpen.open(c, transports.prefaceTimeoutNanos());
     }
 
     private void refuse(SocketChannel ch, InetSocketAddress remote) {

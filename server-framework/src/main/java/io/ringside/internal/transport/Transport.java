@@ -28,6 +28,24 @@ public interface Transport extends OutputQueue.BufferSink {
      */
     void interest(boolean read, boolean write);
 
+    /**
+     * False while the transport still reads its preface (a PROXY header, a TLS handshake): its reads
+     * return 0 meanwhile, and the handler hears onOpen only once this is true. A transport that fails
+     * its preface throws {@link TransportException} from {@link #read}.
+     */
+    default boolean established() {
+        return true;
+    }
+
+    /**
+     * Input the transport holds that {@link #read} would return although the socket may not be readable
+     * (plaintext decrypted past the reader's room, bytes read past a header). The connection reads again
+     * on its next turn while this is true.
+     */
+    default boolean hasBufferedInput() {
+        return false;
+    }
+
     /** Releases the transport (closes the socket). Idempotent; never throws. */
     void close();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -52,15 +53,15 @@ class HandoffTest {
     void offersSucceedUpToTheRingSizeAndPollHandsThemOverInOrder() {
         List<SocketChannel> got = new ArrayList<>();
         List<InetSocketAddress> from = new ArrayList<>();
-        Handoff h = new Handoff(8, (ch, remote) -> {
+        Handoff h = new Handoff(8, (ch, remote, transports) -> {
             got.add(ch);
             from.add(remote);
         });
         assertFalse(h.hasPending());
         for (int i = 0; i < 8; i++) {
-            assertTrue(h.offer(channels.get(i), remote(i)), "slot " + i);
+            assertTrue(h.offer(channels.get(i), remote(i), TransportFactory.PLAIN), "slot " + i);
         }
-        assertFalse(h.offer(channels.get(8), remote(8)), "the ring is full");
+        assertFalse(h.offer(channels.get(8), remote(8), TransportFactory.PLAIN), "the ring is full");
         assertTrue(h.hasPending());
         assertEquals(List.of(), got, "nothing is handed over before poll");
         h.poll();
@@ -71,7 +72,7 @@ class HandoffTest {
         h.poll();
         assertEquals(8, got.size(), "a channel is handed over once");
 
-        assertTrue(h.offer(channels.get(8), null), "room again after the poll");
+        assertTrue(h.offer(channels.get(8), null, TransportFactory.PLAIN), "room again after the poll");
         h.poll();
         assertSame(channels.get(8), got.get(8));
         assertNull(from.get(8));
@@ -80,12 +81,12 @@ class HandoffTest {
     @Test
     void afterCloseNoOfferSucceedsAndWhatWasOnTheRingIsHandedOver() {
         List<SocketChannel> got = new ArrayList<>();
-        Handoff h = new Handoff(4, (ch, remote) -> got.add(ch));
-        assertTrue(h.offer(channels.get(0), null));
-        assertTrue(h.offer(channels.get(1), null));
+        Handoff h = new Handoff(4, (ch, remote, transports) -> got.add(ch));
+        assertTrue(h.offer(channels.get(0), null, TransportFactory.PLAIN));
+        assertTrue(h.offer(channels.get(1), null, TransportFactory.PLAIN));
         h.close();
         assertEquals(channels.subList(0, 2), got, "close hands over what was published before it");
-        assertFalse(h.offer(channels.get(2), null), "a closed ring takes nothing, though it has room");
+        assertFalse(h.offer(channels.get(2), null, TransportFactory.PLAIN), "a closed ring takes nothing, though it has room");
         assertFalse(h.hasPending());
     }
 
@@ -107,7 +108,7 @@ class HandoffTest {
     private static void raceOnce(long seed, int round, long roundSeed, int ringSize) throws Exception {
         String where = "seed " + seed + " round " + round + " ring " + ringSize;
         List<SocketChannel> received = new ArrayList<>(); // consumer thread only; read after join
-        Handoff h = new Handoff(ringSize, (ch, remote) -> received.add(ch));
+        Handoff h = new Handoff(ringSize, (ch, remote, transports) -> received.add(ch));
         boolean[] accepted = new boolean[CHANNELS];
         int[] offeredAfterClose = new int[1];
         int[] acceptedAfterClose = new int[1];
@@ -123,7 +124,7 @@ class HandoffTest {
                 int next = 0;
                 for (int attempts = 0; next < CHANNELS && attempts < 1_000_000; attempts++) {
                     boolean closedBefore = closeReturned.get();
-                    boolean ok = h.offer(channels.get(next), remote(next));
+                    boolean ok = h.offer(channels.get(next), remote(next), TransportFactory.PLAIN);
                     if (closedBefore) {
                         offeredAfterClose[0]++;
                         if (ok) {
@@ -180,6 +181,6 @@ class HandoffTest {
         }
         assertEquals(0, acceptedAfterClose[0], "an offer succeeded after close() returned, " + where);
         assertFalse(h.hasPending(), where);
-        assertFalse(h.offer(channels.get(0), null), "closed for good, " + where);
+        assertFalse(h.offer(channels.get(0), null, TransportFactory.PLAIN), "closed for good, " + where);
     }
 }

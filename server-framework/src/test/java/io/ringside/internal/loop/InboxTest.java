@@ -12,6 +12,7 @@ import io.ringside.Connection;
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionOpen;
 import io.ringside.internal.connection.ConnectionState;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.transport.MemoryTransport;
@@ -149,7 +150,7 @@ class InboxTest {
             }
         }, null);
         context.adopt(c);
-        ConnectionEvents.open(c);
+        ConnectionOpen.open(c);
         Inbox loopInbox = context.inbox();
         loopInbox.postLocal(c, () -> c.write("late reply\n"));
         loopInbox.postLocal(null, () -> { }); // a task of no connection counts for none

@@ -12,6 +12,7 @@ import io.ringside.LineHandler;
 import io.ringside.ScheduledTask;
 import io.ringside.ServerConfig;
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionOpen;
 import io.ringside.internal.connection.ConnectionState;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.transport.MemoryTransport;
@@ -283,7 +284,7 @@ class TimerHeapTest {
             }
         }, null);
         context.adopt(c);
-        ConnectionEvents.open(c);
+        ConnectionOpen.open(c);
         return c;
     }
 

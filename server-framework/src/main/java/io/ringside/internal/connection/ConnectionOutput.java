@@ -1,0 +1,108 @@
+package io.ringside.internal.connection;
+
+import io.ringside.ByteSpan;
+import io.ringside.Connection;
+import io.ringside.internal.buffer.OutputQueue;
+import io.ringside.internal.framing.InputSpan;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The write half of the {@link Connection} view: every {@code write} appends to the connection's
+ * {@link OutputQueue} and applies the watermarks ({@link ConnectionEvents#afterAppend}); the flush comes
+ * at the end of the batch. Writes after the close are ignored.
+ *
+ * <p>Confined to the connection's loop (asserted on every write).
+ */
+abstract class ConnectionOutput implements Connection {
+    final ConnectionContext context;
+    final OutputQueue output;
+
+    ConnectionOutput(ConnectionContext context, OutputQueue output) {
+        this.context = context;
+        this.output = output;
+    }
+
+    /** Whether the connection is closed (writes are then ignored). */
+    abstract boolean closed();
+
+    /** The connection itself, as the loop drives it. */
+    abstract TransportConnection self();
+
+    /** The check before every write: on the loop (asserted); false once closed. */
+    private boolean writable() {
+        assert context.inLoop() : "write outside the connection's worker";
+        return !closed();
+    }
+
+    @Override
+    public Connection write(byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (writable()) {
+            output.append(src, off, len);
+            ConnectionEvents.afterAppend(self());
+        }
+        return this;
+    }
+
+    @Override
+    public Connection write(ByteBuffer src) {
+        if (writable()) {
+            output.append(src, src.position(), src.remaining());
+            ConnectionEvents.afterAppend(self());
+        }
+        src.position(src.limit());
+        return this;
+    }
+
+    @Override
+    public Connection write(ByteSpan span, int from, int to) {
+        Objects.checkFromToIndex(from, to, span.length());
+        if (!writable()) {
+            return this;
+        }
+        if (span instanceof InputSpan) {
+            InputSpan s = (InputSpan) span;
+            output.append(s.buffer(), s.offset() + from, to - from);
+        } else {
+            output.append(span, from, to);
+        }
+        ConnectionEvents.afterAppend(self());
+        return this;
+    }
+
+    @Override
+    public Connection write(CharSequence text) {
+        if (!writable()) {
+            return this;
+        }
+        output.appendText(text);
+        ConnectionEvents.afterAppend(self());
+        return this;
+    }
+
+    @Override
+    public Connection writeAscii(long value) {
+        if (writable()) {
+            output.appendDecimal(value);
+            ConnectionEvents.afterAppend(self());
+        }
+        return this;
+    }
+
+    @Override
+    public Connection writeUnsignedAscii(long value) {
+        if (writable()) {
+            output.appendUnsignedDecimal(value);
+            ConnectionEvents.afterAppend(self());
+        }
+        return this;
+    }
+
+    @Override
+    public Connection writeEndOfLine() {
+        byte[] t = context.limits().replyTerminator;
+        return write(t, 0, t.length);
+    }
+
+}

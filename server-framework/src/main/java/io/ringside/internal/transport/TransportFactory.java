@@ -1,0 +1,23 @@
+package io.ringside.internal.transport;
+
+/**
+ * What one listener puts between an accepted socket and its connection: nothing (plain), a PROXY header
+ * reader, TLS, or both (the PROXY header comes first on the wire, so it wraps the socket and TLS wraps it).
+ *
+ * <p>Thread-safe: {@link #open} runs on the worker that registers the socket.
+ */
+public interface TransportFactory {
+    /** The plain listener: the socket is the transport. */
+    TransportFactory PLAIN = socket -> socket;
+
+    /** The transport for a newly accepted socket (already non-blocking, not yet registered). */
+    Transport open(SocketTransport socket);
+
+    /**
+     * How long a connection may take to be {@link Transport#established()} before it is closed with
+     * {@link io.ringside.CloseReason#PREFACE_TIMEOUT}; 0 when the transport has no preface.
+     */
+    default long prefaceTimeoutNanos() {
+        return 0;
+    }
+}
