@@ -9,9 +9,12 @@
 # namespace of its own (unshare -n, lo up). Every value the load reads back is checked; a run with
 # an error is reported as FAILED, never as a speed. Rows: get90-32 get90-1k set90-32 set90-1k
 # mget10-32 mget10-1k (90/10 or 10/90 get/set, 32-byte or 1 KiB values, 10-key multi-gets).
-# Targets: ringside, memcached (default both). Prints req/s (median of the rounds), p99 (median)
-# and the ratio ringside / memcached. Needs: taskset, jq, /usr/bin/memcached, the jars
-# (built if missing).
+# Targets: ringside, memcached (default both). Prints req/s (median of the rounds), p99 (median),
+# the server's CPU use and CPU microseconds per request in the measured window (from /proc, through
+# the load generator's --server-pid), the load generator's own CPU use, and two ratios: throughput
+# ringside / memcached and CPU per request memcached / ringside. A server below ~95% CPU with the
+# load generator near 100% means the load generator was the limit: trust the us/req ratio then.
+# Needs: taskset, jq, /usr/bin/memcached, the jars (built if missing).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=3 SECS=10 WARMUP=2 CONNS=8 DEPTH=8 ROWS=get90-32,get90-1k,set90-32,set90-1k,mget10-32,mget10-1k
@@ -26,7 +29,7 @@ while (($#)); do
     --depth) DEPTH=$2; shift 2 ;;
     --rows) ROWS=$2; shift 2 ;;
     --targets) TARGETS=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memcached-compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -106,7 +109,7 @@ for row in "${rows[@]}"; do
       rc=0
       taskset -c 1 timeout -k 5 $((SECS + WARMUP + 120)) java -jar "$LOADGEN" memcached --port "$port" \
         --conns "$CONNS" --depth "$DEPTH" --keys 10000 --seconds "$SECS" --warmup "$WARMUP" --quiet \
-        --json "$json" "${rargs[@]}" >"$LOGDIR/$row.$target.r$r.loadgen.log" 2>&1 || rc=$?
+        --server-pid "$SPID" --json "$json" "${rargs[@]}" >"$LOGDIR/$row.$target.r$r.loadgen.log" 2>&1 || rc=$?
       kill -0 "$SPID" 2>/dev/null || echo "!! $target died during $row round $r (log: $slog)" >&2
       stop_server
       if [[ -s $json ]]; then
@@ -114,7 +117,7 @@ for row in "${rows[@]}"; do
       fi
       ((rc == 0)) || echo "!! $target $row round $r FAILED (log: $LOGDIR/$row.$target.r$r.loadgen.log)" >&2
       printf '  %-10s %-9s round %d: %s\n' "$row" "$target" "$r" \
-        "$(jq -r '"\(.rps | floor) req/s, p99 \(.p99_us) us, errors \(.errors), ok \(.ok)"' "$json" 2>/dev/null || echo "no result")"
+        "$(jq -r '"\(.rps | floor) req/s, p99 \(.p99_us) us, server \(.server_cpu_s / .seconds * 100 | round)% CPU \(.server_us_per_request * 100 | round / 100) us/req, load \(.loadgen_cpu_s / .seconds * 100 | round)% CPU, errors \(.errors), ok \(.ok)"' "$json" 2>/dev/null || echo "no result")"
     done
   done
 done
@@ -124,16 +127,26 @@ echo "memcached compare: $ROUNDS round(s) x ${SECS}s (warmup ${WARMUP}s), $CONNS
 [[ -s $RESULTS ]] || die "no results (logs in $LOGDIR)"
 jq -s -r --arg targets "$TARGETS" '
   def median: sort | if length == 0 then null else .[(length - 1) / 2 | floor] end;
+  def num(f): if . == null then "-" else (. * f | round) / f | tostring end;
   ($targets | split(",")) as $ts
   | group_by(.row) | map({row: .[0].row,
-      t: (group_by(.target) | map({key: .[0].target, value: {
-            rps: (map(select(.ok) | .rps) | median), p99: (map(select(.ok) | .p99_us) | median),
-            failed: (map(select(.ok | not)) | length)}}) | from_entries)})
-  | (["row"] + ($ts | map(. + " req/s", . + " p99 us")) + ["ratio " + ($ts | join("/"))]),
+      t: (group_by(.target) | map({key: .[0].target, value: (map(select(.ok)) as $ok | {
+            rps: ($ok | map(.rps) | median), p99: ($ok | map(.p99_us) | median),
+            cpu: ($ok | map(select(.server_cpu_s >= 0) | .server_cpu_s / .seconds * 100) | median),
+            upr: ($ok | map(select(.server_us_per_request >= 0) | .server_us_per_request) | median),
+            load: ($ok | map(select(.loadgen_cpu_s >= 0) | .loadgen_cpu_s / .seconds * 100) | median),
+            failed: (map(select(.ok | not)) | length)})}) | from_entries)})
+  | (["row"] + ($ts | map(. + " req/s", "p99 us", "srv CPU%", "us/req", "load CPU%"))
+      + ["ratio req/s", "ratio us/req"]),
     (.[] | . as $x | [$x.row] + ($ts | map(($x.t[.] // {}) as $v
             | (if ($v.failed // 0) > 0 then "FAILED" elif $v.rps == null then "-" else ($v.rps | floor | tostring) end),
-              (if $v.p99 == null then "-" else ($v.p99 | tostring) end)))
-        + [if ($ts | length) == 2 and ($x.t[$ts[0]].rps // null) != null and ($x.t[$ts[1]].rps // 0) > 0
-           then (($x.t[$ts[0]].rps / $x.t[$ts[1]].rps * 100 | round) / 100 | tostring) + "x" else "-" end])
+              ($v.p99 | num(1)), ($v.cpu | num(1)), ($v.upr | num(100)), ($v.load | num(1))))
+        + (if ($ts | length) == 2 then
+             [(if ($x.t[$ts[0]].rps // null) != null and ($x.t[$ts[1]].rps // 0) > 0
+               then (($x.t[$ts[0]].rps / $x.t[$ts[1]].rps * 100 | round) / 100 | tostring) + "x" else "-" end),
+              (if ($x.t[$ts[0]].upr // null) != null and ($x.t[$ts[1]].upr // 0) > 0
+               then (($x.t[$ts[1]].upr / $x.t[$ts[0]].upr * 100 | round) / 100 | tostring) + "x" else "-" end)]
+           else ["-", "-"] end))
   | @tsv' "$RESULTS" | column -t -s $'\t'
+echo "ratio req/s: ${TARGETS%%,*} / ${TARGETS#*,} throughput; ratio us/req: ${TARGETS#*,} / ${TARGETS%%,*} server CPU per request (above 1: ${TARGETS%%,*} is cheaper)"
 echo "(results: $RESULTS)"

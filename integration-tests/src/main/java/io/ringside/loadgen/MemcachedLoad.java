@@ -26,22 +26,31 @@ public final class MemcachedLoad {
     private static final long JOIN_MILLIS = 5_000;
 
     private final MemcachedLoadOptions options;
+    private final CpuUse cpu;
     private final CountDownLatch prefilled;
     private final CountDownLatch go = new CountDownLatch(1);
     private final AtomicLong measured = new AtomicLong();
     /** Set once by the coordinator before {@code go} opens; read by the connections after it (latch: happens-before). */
     private long[] window;
+    /** Started by the coordinator once the window is set; joined before the report. */
+    private Thread sampler;
     /** Set by any thread to end the run; read by every connection before each batch. */
     private volatile String stopReason;
 
-    private MemcachedLoad(MemcachedLoadOptions options) {
+    private MemcachedLoad(MemcachedLoadOptions options, long serverPid) {
         this.options = options;
+        this.cpu = new CpuUse(serverPid);
         this.prefilled = new CountDownLatch(options.conns());
     }
 
     /** Runs once; progress lines to {@code progressOut} unless quiet. */
     public static MemcachedReport run(MemcachedLoadOptions options, PrintStream progressOut) {
-        return new MemcachedLoad(options).execute(progressOut);
+        return run(options, progressOut, CpuUse.NONE);
+    }
+
+    /** Runs once and also measures the CPU time of the server process {@code serverPid} in the window (-1: none). */
+    public static MemcachedReport run(MemcachedLoadOptions options, PrintStream progressOut, long serverPid) {
+        return new MemcachedLoad(options, serverPid).execute(progressOut);
     }
 
     private MemcachedReport execute(PrintStream progressOut) {
@@ -68,6 +77,9 @@ public final class MemcachedLoad {
             long measureEnd = options.seconds() > 0 ? measureStart + (long) (options.seconds() * 1e9) : guardAt;
             window = new long[] {measureStart, Math.min(measureEnd, guardAt)};
             go.countDown();
+            sampler = new Thread(this::sampleCpu, "ringside-loadgen-cpu");
+            sampler.setDaemon(true);
+            sampler.start();
             supervise(threads, conns, guardAt, progressOut, loadStart);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -82,8 +94,34 @@ public final class MemcachedLoad {
                 Thread.currentThread().interrupt();
             }
         }
+        if (sampler != null) {
+            sampler.interrupt();
+            try {
+                sampler.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         double seconds = window == null ? 0 : Math.max(0, (Math.min(System.nanoTime(), window[1]) - window[0]) / 1e9);
         return report(conns, threads, seconds);
+    }
+
+    /** The sampler thread: CPU times at the start and at the end of the measured window (or at an early stop). */
+    private void sampleCpu() {
+        try {
+            sleepUntil(window[0]);
+            cpu.start();
+            sleepUntil(window[1]);
+        } catch (InterruptedException e) {
+            // the run ended early: the window ends now
+        }
+        cpu.end();
+    }
+
+    private void sleepUntil(long deadline) throws InterruptedException {
+        for (long left; (left = deadline - System.nanoTime()) > 0 && !stopped(); ) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+        }
     }
 
     private void supervise(List<Thread> threads, List<MemcachedConnection> conns, long guardAt, PrintStream out,
@@ -130,7 +168,7 @@ public final class MemcachedLoad {
             }
         }
         String reason = stopReason == null ? "no bound reached" : stopReason;
-        return new MemcachedReport(options, reason, seconds, requests, gets, sets, keys, hits, errors,
+        return new MemcachedReport(options, reason, seconds, requests, gets, sets, keys, hits, errors, cpu,
                 micros(all, 50), micros(all, 99), micros(all, 99.9), all.getTotalCount() == 0 ? 0 : all.getMaxValue() / 1000.0);
     }
 

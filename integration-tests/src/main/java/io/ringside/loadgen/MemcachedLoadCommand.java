@@ -59,6 +59,9 @@ public final class MemcachedLoadCommand implements Callable<Integer> {
     private double timeout;
     @Option(names = "--quiet", description = "no per-second progress lines")
     private boolean quiet;
+    @Option(names = "--server-pid", defaultValue = "-1",
+            description = "process id of the server: its CPU time in the window is reported (default: not measured)")
+    private long serverPid;
     @Option(names = "--json", description = "also write the report as one JSON line to this file")
     private Path json;
 
@@ -82,7 +85,7 @@ public final class MemcachedLoadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        MemcachedReport report = MemcachedLoad.run(options, out);
+        MemcachedReport report = MemcachedLoad.run(options, out, serverPid);
         out.print(report.summary());
         out.flush();
         if (json != null) {

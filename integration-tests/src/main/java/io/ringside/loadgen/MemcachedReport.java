@@ -13,10 +13,11 @@ import java.util.Locale;
  * @param keysRequested keys asked for by the gets (a multi-get counts each key)
  * @param hits          keys that were set and came back with their value
  * @param errors        the first problem of each connection that had one
+ * @param cpu           CPU time of the server and the load generator in the measured window
  */
 public record MemcachedReport(MemcachedLoadOptions options, String endReason, double measuredSeconds, long requests,
                               long gets, long sets, long keysRequested, long hits, List<String> errors,
-                              double p50Us, double p99Us, double p999Us, double maxUs) {
+                              CpuUse cpu, double p50Us, double p99Us, double p999Us, double maxUs) {
     static final String TIME_BOUND = "time bound";
     static final String REQUEST_BOUND = "request bound";
 
@@ -47,6 +48,7 @@ public record MemcachedReport(MemcachedLoadOptions options, String endReason, do
         }
         sb.append(f("  latency (us)  p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f (per batch of depth requests)%n",
                 p50Us, p99Us, p999Us, maxUs));
+        sb.append(f("  cpu           %s%n", cpu.describe(measuredSeconds, requests)));
         sb.append(f("  result        %s%n", ok() ? "OK" : "FAILED"));
         return sb.toString();
     }
@@ -57,10 +59,12 @@ public record MemcachedReport(MemcachedLoadOptions options, String endReason, do
         return f("{\"mode\":\"memcached\",\"host\":\"%s\",\"port\":%d,\"conns\":%d,\"depth\":%d,\"get_ratio\":%.3f,"
                         + "\"keys\":%d,\"value_size\":%d,\"multi_get\":%d,\"end_reason\":\"%s\",\"seconds\":%.3f,"
                         + "\"requests\":%d,\"rps\":%.3f,\"gets\":%d,\"sets\":%d,\"keys_requested\":%d,\"hits\":%d,"
-                        + "\"errors\":%d,\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,\"max_us\":%.3f,\"ok\":%s}",
+                        + "\"errors\":%d,\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,\"max_us\":%.3f,"
+                        + "\"server_cpu_s\":%.3f,\"loadgen_cpu_s\":%.3f,\"server_us_per_request\":%.3f,\"ok\":%s}",
                 o.host().getHostAddress(), o.port(), o.conns(), o.depth(), o.getRatio(), o.keys(), o.valueSize(),
                 o.multiGet(), endReason, measuredSeconds, requests, requestsPerSecond(), gets, sets, keysRequested, hits,
-                errors.size(), p50Us, p99Us, p999Us, maxUs, ok());
+                errors.size(), p50Us, p99Us, p999Us, maxUs, cpu.serverSeconds(), cpu.selfSeconds(),
+                cpu.serverMicrosPerRequest(requests), ok());
     }
 
     private static String f(String format, Object... args) {

@@ -37,6 +37,29 @@ class MemcachedLoadTest {
     }
 
     @Test
+    void theServersCpuTimeInTheWindowIsMeasuredWhenItsPidIsGiven() throws Exception {
+        try (MemcachedTestServer s = new MemcachedTestServer(0, 0)) {
+            long pid = ProcessHandle.current().pid(); // the test server runs in this process
+            MemcachedReport r = MemcachedLoad.run(MemcachedLoadOptions.builder(s.port()).conns(2).depth(4).keys(200)
+                    .seconds(1).warmup(0.2).quiet(true).build(), new PrintStream(new ByteArrayOutputStream(), true,
+                    StandardCharsets.UTF_8), pid);
+            assertTrue(r.ok(), r.summary());
+            assertTrue(r.cpu().serverSeconds() > 0, r.summary());
+            assertTrue(r.cpu().serverSeconds() <= r.measuredSeconds() * Runtime.getRuntime().availableProcessors() + 0.5,
+                    "at most every core for the window: " + r.summary());
+            assertTrue(r.cpu().selfSeconds() > 0, r.summary());
+            assertTrue(r.summary().contains("us/request"), r.summary());
+            assertTrue(r.toJson().contains("\"server_us_per_request\":"), r.toJson());
+        }
+        try (MemcachedTestServer s = new MemcachedTestServer(0, 0)) {
+            MemcachedReport r = run(MemcachedLoadOptions.builder(s.port()).conns(1).keys(10).requests(100).seconds(5)
+                    .quiet(true).build());
+            assertEquals(-1, r.cpu().serverSeconds(), "no pid: not measured");
+            assertTrue(r.summary().contains("give --server-pid"), r.summary());
+        }
+    }
+
+    @Test
     void aTimeBoundWithoutPrefillCountsMissesOfUnsetKeysAsRight() throws Exception {
         try (MemcachedTestServer s = new MemcachedTestServer(0, 0)) {
             MemcachedReport r = run(MemcachedLoadOptions.builder(s.port()).conns(2).keys(100_000).prefill(false)
