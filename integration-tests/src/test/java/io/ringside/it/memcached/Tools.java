@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Tools {
     static final String INSTALL_HINT = "install it with config/ci/install-peers.sh (run by .ci/run), or "
-            + "apt-get install -y memcached libmemcached-tools python3-pymemcache";
+            + "apt-get install -y memcached libmemcached-tools python3-pymemcache nutcracker";
 
     private Tools() {
     }
