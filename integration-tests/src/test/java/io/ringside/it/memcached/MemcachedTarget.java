@@ -168,6 +168,11 @@ public final class MemcachedTarget implements AutoCloseable {
         }
     }
 
+    /** The server process's PID, -1 for an external server. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** Whether the server process is still running (always true for an external one). */
     public boolean alive() {
         return process == null || process.isAlive();
