@@ -51,7 +51,7 @@ class RingsideMainTest {
         assertTrue(errText().startsWith("ringside: Unknown option: '--no-such-option'"), errText());
         err.reset();
         assertEquals(2, run());
-        assertEquals("ringside: missing service: one of echo, rot13, memcached (see --help)\n", errText());
+        assertEquals("ringside: missing service: one of echo, rot13, memcached, proxy (see --help)\n", errText());
         err.reset();
         assertEquals(2, run("echo", "--config", "/nonexistent/ringside.properties"));
         assertEquals("ringside: config file not found: /nonexistent/ringside.properties\n", errText());
