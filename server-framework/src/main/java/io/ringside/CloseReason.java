@@ -28,6 +28,13 @@ public enum CloseReason {
      * The handler never heard of the connection when it failed before the preface ended.
      */
     PREFACE_FAILED,
+    /**
+     * An outbound connection ({@link Connection#connect}) could not be made: refused, unreachable, an unresolved
+     * address, no descriptor left. Its handler hears {@link LineHandler#onClose} with this reason and never onOpen.
+     */
+    CONNECT_FAILED,
+    /** An outbound connection was not made within its connect timeout; as {@link #CONNECT_FAILED}, no onOpen. */
+    CONNECT_TIMEOUT,
     /** The server stopped and this connection drained cleanly. */
     SERVER_STOP,
     /** The server stopped and this connection's output could not be flushed before the drain deadline. */

@@ -17,7 +17,10 @@ import java.util.concurrent.Callable;
  * gathering write. They never block and are never truncated while the connection stays open; above the
  * high watermark the connection stops reading until the peer catches up ({@link LineHandler#onWritable}
  * says when), above the hard cap it is closed ({@link CloseReason#OUTPUT_OVERFLOW}). Writes after close
- * are ignored.
+ * (or after {@link #shutdownOutput}) are ignored.
+ *
+ * <p>Outbound connections ({@link #connect}) are the same view on the same loop: a relay is two handlers
+ * that write to each other's connection and pause each other ({@link #readRaw()}).
  */
 public interface Connection {
 
@@ -96,6 +99,47 @@ public interface Connection {
      * called. A block that fits in the read buffer arrives as one span.
      */
     void readBlock(long length, EndOfLine terminator);
+
+    /**
+     * Raw mode, for relays and tunnels: from now on every received byte goes to {@link LineHandler#onBlock} as it
+     * arrives ({@code last} is always false; a chunk holds at most one read buffer), without line framing; bytes
+     * already buffered come first. In raw mode the handler owns the stream:
+     * <ul>
+     * <li>its own pending output does not stop its reading (a relay's two directions are independent; the
+     *     handler pauses the <em>other</em> side while {@link #isWritable()} is false, and resumes it in
+     *     {@link LineHandler#onWritable}); the hard cap still closes it;</li>
+     * <li>the end of input does not close it: {@link LineHandler#onInputEnd} is called and the connection stays
+     *     open for output until the handler calls {@link #shutdownOutput()} (then it closes, {@link CloseReason#PEER_CLOSED}),
+     *     {@link #closeAfterFlush()} or {@link #close()};</li>
+     * <li>the idle timeout counts bytes in either direction; the line timeout does not apply.</li>
+     * </ul>
+     * There is no way back to line mode. Calling it again does nothing.
+     *
+     * @throws IllegalStateException when a data block ({@link #readBlock}) is pending
+     */
+    void readRaw();
+
+    /**
+     * Half-close: flushes what is queued, then shuts down this side's output (TCP FIN); reading goes on, and
+     * later writes are ignored. A connection whose input has ended and whose output is shut down closes
+     * ({@link CloseReason#PEER_CLOSED}). A relay calls it on one side when the other side's input ended.
+     */
+    void shutdownOutput();
+
+    /**
+     * Opens an outbound TCP connection to {@code address} on this connection's worker, served by {@code handler}
+     * (the same {@link LineHandler} API and settings as accepted connections; it is not counted against the
+     * connection limits). Returns its connection at once, not yet connected: writes queue and go out once it is,
+     * under the same watermarks. The handler hears {@link LineHandler#onOpen} once connected; if the connect
+     * fails (refused, unreachable, unresolved address) it hears only {@link LineHandler#onClose} with
+     * {@link CloseReason#CONNECT_FAILED}, or {@link CloseReason#CONNECT_TIMEOUT} when not connected within
+     * {@code timeout} (checked by the loop's timeout sweep: a quarter-second precision). Neither hook is called
+     * during this call, and nothing is thrown for a network failure. {@code address} must be resolved: a name
+     * lookup would block the worker (resolve it beforehand, or in {@link #offload}).
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    Connection connect(InetSocketAddress address, Duration timeout, LineHandler handler);
 
     /** Stops delivering lines and reading from the socket until {@link #resumeReading()}. */
     void pauseReading();

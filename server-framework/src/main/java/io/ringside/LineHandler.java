@@ -29,7 +29,11 @@ public abstract class LineHandler {
     protected LineHandler() {
     }
 
-    /** Called once when the connection is registered with its worker, before any line. */
+    /**
+     * Called once when the connection is registered with its worker, before any line; for an outbound
+     * connection ({@link Connection#connect}), once it is connected (never, if the connect fails: then only
+     * {@link #onClose} is called, with {@link CloseReason#CONNECT_FAILED} or {@link CloseReason#CONNECT_TIMEOUT}).
+     */
     public void onOpen(Connection connection) {
     }
 
@@ -42,7 +46,8 @@ public abstract class LineHandler {
      * Called with the data block requested by {@link Connection#readBlock}: whole when it fits in the
      * read buffer, otherwise in consecutive chunks; {@code last} is true for the call that completes it
      * (after a terminated block larger than the buffer, that call carries an empty chunk once the
-     * terminator is checked). The default refuses blocks.
+     * terminator is checked). In raw mode ({@link Connection#readRaw()}) every received chunk comes here,
+     * with {@code last} false. The default refuses blocks.
      */
     public void onBlock(Connection connection, ByteSpan chunk, boolean last) {
         throw new UnsupportedOperationException(getClass().getName() + " requested a data block but does not override onBlock");
@@ -89,7 +94,8 @@ public abstract class LineHandler {
      * Called once the peer shut down its side and every line it sent was handled. Replies still queued,
      * {@link Connection#execute} tasks, timers and {@link Connection#offload} calls of this connection can
      * still write; the connection closes ({@link CloseReason#PEER_CLOSED}) once they are done and the
-     * output is flushed. The default does nothing more.
+     * output is flushed. In raw mode ({@link Connection#readRaw()}) it stays open until the handler shuts
+     * its output down or closes it. The default does nothing more.
      */
     public void onInputEnd(Connection connection) {
     }
@@ -108,7 +114,10 @@ public abstract class LineHandler {
     public void onError(Connection connection, Throwable error) {
     }
 
-    /** Called exactly once when the connection is closed, for whatever reason. Writes are ignored. */
+    /**
+     * Called exactly once when the connection is closed, for whatever reason (an outbound connection that
+     * could not connect too, without onOpen before). Writes are ignored.
+     */
     public void onClose(Connection connection, CloseReason reason) {
     }
 }

@@ -31,5 +31,11 @@ public enum Metric {
     /** accept() failures (out of descriptors: EMFILE/ENFILE), each followed by a pause in accepting. */
     ACCEPT_FAILURES,
     /** Worker loop turns that took longer than the loop-lag warning (a handler that blocks). */
-    LOOP_LAG_WARNINGS
+    LOOP_LAG_WARNINGS,
+    /**
+     * Outbound connections started ({@link Connection#connect}, {@link io.ringside.server.RingsideServer#connect}).
+     * They count in {@link #OPENED} and {@link #CLOSED} too (a failed one closes with
+     * {@link CloseReason#CONNECT_FAILED} or {@link CloseReason#CONNECT_TIMEOUT}), never against the connection limits.
+     */
+    CONNECTS
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 /**
- * {@code java -jar ringside.jar <echo|rot13|memcached> [options]}: parses the command line, layers the
+ * {@code java -jar ringside.jar <echo|rot13|memcached|proxy> [options]}: parses the command line, layers the
  * configuration (defaults, {@code --config} file, {@code RINGSIDE_*} environment, options), runs the
  * daemon until SIGTERM and exits 0 after the drain. Bad options or an unusable address: one line on
  * stderr and a non-zero exit, no stack trace.
@@ -48,7 +48,7 @@ public final class RingsideMain {
         }
         ParseResult sub = parsed.subcommand();
         if (sub == null) {
-            err.println("ringside: missing service: one of echo, rot13, memcached (see --help)");
+            err.println("ringside: missing service: one of echo, rot13, memcached, proxy (see --help)");
             return EXIT_USAGE;
         }
         Service service = Service.valueOf(sub.commandSpec().name().toUpperCase(java.util.Locale.ROOT));
@@ -110,6 +110,7 @@ public final class RingsideMain {
             Thread.currentThread().interrupt();
             server.stop();
         }
+        built.afterStop().run();
         return 0;
     }
 

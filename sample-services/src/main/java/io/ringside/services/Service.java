@@ -10,7 +10,9 @@ enum Service {
     ECHO(ServiceWiring.shared(new EchoHandler()), 40712, "Reply each line unchanged (byte-exact)."),
     ROT13(ServiceWiring.shared(new Rot13Handler()), 40713, "Reply each line ROT13'd (the libevent book's example, port 40713)."),
     MEMCACHED(new MemcachedServiceWiring(), 11211, "A memcached 1.6 compatible cache (text protocol), a drop-in for"
-            + " memcached's common options: -p -l -m -c -t -I -R -o idle_timeout=N -v -u -U 0.");
+            + " memcached's common options: -p -l -m -c -t -I -R -o idle_timeout=N -v -u -U 0."),
+    PROXY(new ProxyServiceWiring(), 40714, "A byte-transparent TCP relay (libevent's le-proxy): --listen HOST:PORT"
+            + " --to HOST:PORT; back-pressure both ways, half-close passed through.");
 
     final ServiceWiring wiring;
     final int defaultPort;

@@ -14,8 +14,14 @@ import picocli.CommandLine.ParseResult;
  * handler factory built from the final configuration. Called on the main thread only, before the server starts.
  */
 interface ServiceWiring {
-    /** The handler factory, and what to do once the server exists (e.g. let handlers read its counters). */
-    record Built(HandlerFactory factory, Consumer<RingsideServer> onServer) {
+    /**
+     * The handler factory, what to do once the server exists (e.g. let handlers read its counters), and what to do
+     * once it stopped (e.g. log the service's own counters).
+     */
+    record Built(HandlerFactory factory, Consumer<RingsideServer> onServer, Runnable afterStop) {
+        Built(HandlerFactory factory, Consumer<RingsideServer> onServer) {
+            this(factory, onServer, () -> { });
+        }
     }
 
     /** Settings whose default differs for this service (applied before the config file). */

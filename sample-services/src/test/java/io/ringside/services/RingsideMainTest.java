@@ -51,7 +51,7 @@ class RingsideMainTest {
         assertTrue(errText().startsWith("ringside: Unknown option: '--no-such-option'"), errText());
         err.reset();
         assertEquals(2, run());
-        assertEquals("ringside: missing service: one of echo, rot13, memcached (see --help)\n", errText());
+        assertEquals("ringside: missing service: one of echo, rot13, memcached, proxy (see --help)\n", errText());
         err.reset();
         assertEquals(2, run("echo", "--config", "/nonexistent/ringside.properties"));
         assertEquals("ringside: config file not found: /nonexistent/ringside.properties\n", errText());
@@ -81,6 +81,38 @@ class RingsideMainTest {
         sub = cli.parseArgs("echo").subcommand();
         assertEquals(40712, RingsideMain.configure(Service.ECHO, sub, Map.of()).port());
         assertEquals("127.0.0.1", RingsideMain.configure(Service.ECHO, sub, Map.of()).host());
+    }
+
+    @Test
+    void proxysListenIsHostAndPortAndItsTargetIsRequired() throws Exception {
+        CommandLine cli = new CommandLine(RingsideMain.commandSpec());
+        CommandLine.ParseResult sub = cli.parseArgs("proxy", "--listen", "[::1]:7000", "--to", "127.0.0.1:7001").subcommand();
+        ServerConfig c = RingsideMain.configure(Service.PROXY, sub, Map.of("RINGSIDE_PORT", "6000"));
+        assertEquals("::1", c.host());
+        assertEquals(7000, c.port(), "--listen wins over the environment, as options do");
+        assertEquals(java.time.Duration.ZERO, c.idleTimeout(), "a relay may be quiet for long");
+        assertEquals(40714, RingsideMain.configure(Service.PROXY, cli.parseArgs("proxy").subcommand(), Map.of()).port());
+        CommandLine.ParseResult both = cli.parseArgs("proxy", "--listen", "127.0.0.1:7000", "--port", "7002").subcommand();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RingsideMain.configure(Service.PROXY, both, Map.of()));
+
+        assertEquals(2, run("proxy", "--port", "0"));
+        assertEquals("ringside: proxy: --to HOST:PORT is required (where to relay clients to)\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1"));
+        assertEquals("ringside: --to '127.0.0.1': expected HOST:PORT\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:99999"));
+        assertEquals("ringside: --to 127.0.0.1:99999: the port must be a number from 0 to 65535\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "no-such-host.invalid:80"));
+        assertEquals("ringside: --to no-such-host.invalid:80: unknown host no-such-host.invalid\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--connect-timeout", "0s"));
+        assertEquals("ringside: --connect-timeout '0s': expected a duration from 1ms to 60m (ms, s or m)\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--listen", "127.0.0.1:0", "--host", "0.0.0.0", "--to", "127.0.0.1:80"));
+        assertEquals("ringside: --listen 127.0.0.1:0: give --listen or --host/--port, not both\n", errText());
     }
 
     @Test

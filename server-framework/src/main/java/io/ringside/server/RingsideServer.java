@@ -3,6 +3,7 @@ package io.ringside.server;
 import com.google.common.base.Preconditions;
 import io.ringside.CloseReason;
 import io.ringside.HandlerFactory;
+import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -46,6 +48,8 @@ public final class RingsideServer implements AutoCloseable {
     private final ServerConfig config;
     private final HandlerFactory factory;
     private final AtomicLong connectionIds = new AtomicLong();
+    /** Round-robin over the workers for {@link #connect}. */
+    private final AtomicInteger nextConnect = new AtomicInteger();
     /** Serializes start() and stop(); never held by localAddress() or stats(). */
     private final Object lifecycle = new Object();
     /** Published once, complete, by start() (a list built elsewhere first); read by stats() on any thread. */
@@ -57,7 +61,8 @@ public final class RingsideServer implements AutoCloseable {
     private volatile ExecutorService offloads;
     private ObjectName mbeanName;
     private volatile boolean started;
-    private boolean stopped;
+    /** Written under the lifecycle lock; volatile for connect(), which checks it on any thread. */
+    private volatile boolean stopped;
 
     /** A server that is not started yet; {@code factory} makes one handler per accepted connection. */
     public RingsideServer(ServerConfig config, HandlerFactory factory) {
@@ -105,6 +110,26 @@ public final class RingsideServer implements AutoCloseable {
             LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
             return this;
         }
+    }
+
+    /**
+     * Opens an outbound connection from any thread, on a worker chosen round-robin, served by {@code handler}
+     * exactly as {@link io.ringside.Connection#connect} serves it: onOpen once connected, or only onClose with
+     * {@link CloseReason#CONNECT_FAILED} / {@link CloseReason#CONNECT_TIMEOUT}. Not counted against the
+     * connection limits. {@code address} must be resolved (an unresolved one fails with CONNECT_FAILED).
+     *
+     * @throws IllegalStateException when the server is not started or already stopping (a connect that races
+     *                               with {@link #stop} is closed with {@link CloseReason#SERVER_STOP}, unless it
+     *                               is posted after its worker's very last turn: then it is dropped unheard)
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    public void connect(InetSocketAddress address, Duration timeout, LineHandler handler) {
+        Preconditions.checkNotNull(address, "address");
+        Preconditions.checkNotNull(handler, "handler");
+        Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "connect timeout must be positive: %s", timeout);
+        Preconditions.checkState(started && !stopped, "the server is not running");
+        List<WorkerLoop> loops = workers;
+        loops.get(Math.floorMod(nextConnect.getAndIncrement(), loops.size())).connect(address, timeout.toNanos(), handler);
     }
 
     /** The bound address (the actual port when the configured port was 0). */

@@ -117,6 +117,11 @@ public final class HandlerHarness {
         return connection.connection();
     }
 
+    /** Whether the connection shut down its output ({@link Connection#shutdownOutput()}): the peer read the end of stream. */
+    public boolean peerSawEndOfStream() {
+        return connection.transport().outputShutDown();
+    }
+
     /** Why the connection closed, or null while open. */
     public CloseReason closeReason() {
         return connection.closeReason();

@@ -1,12 +1,14 @@
 package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
+import io.ringside.LineHandler;
 import io.ringside.ScheduledTask;
 import io.ringside.internal.buffer.BufferPool;
 import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /**
@@ -53,6 +55,15 @@ public interface ConnectionContext {
 
     /** Where {@link io.ringside.Connection#offload} calls run. */
     Executor offloadExecutor();
+
+    /** Flushes {@code c} before the loop next waits: it was written to from outside its own events. */
+    void queueFlush(TransportConnection c);
+
+    /**
+     * Opens an outbound connection on this loop ({@link io.ringside.Connection#connect}): registered and counted,
+     * its handler told later how it went (never during this call).
+     */
+    TransportConnection connect(InetSocketAddress address, long timeoutNanos, LineHandler handler);
 
     /** Called once by a connection as it closes, after its counters and before its handler hears it. */
     void closed(TransportConnection c, CloseReason reason, long unflushedBytes);

@@ -22,11 +22,16 @@ public final class ConnectionEvents {
 
     /** The transport reported ready ops. */
     public static void onReady(TransportConnection c, boolean readable, boolean writable) {
-        if (writable) {
-            flush(c);
-        }
-        if (readable) {
-            onReadable(c);
+        c.serving = true; // every path below ends in a flush of c: its own writes need no queued flush
+        try {
+            if (writable) {
+                flush(c);
+            }
+            if (readable) {
+                onReadable(c);
+            }
+        } finally {
+            c.serving = false;
         }
     }
 
@@ -84,11 +89,16 @@ public final class ConnectionEvents {
         if (c.state == ConnectionState.CLOSED) {
             return;
         }
-        Dispatcher.process(c);
-        if (c.wantsRead() && (c.context.draining() || c.transport.hasBufferedInput())) {
-            onReadable(c);
-        } else {
-            afterBatch(c);
+        c.serving = true;
+        try {
+            Dispatcher.process(c);
+            if (c.wantsRead() && (c.context.draining() || c.transport.hasBufferedInput())) {
+                onReadable(c);
+            } else {
+                afterBatch(c);
+            }
+        } finally {
+            c.serving = false;
         }
     }
 
@@ -96,7 +106,7 @@ public final class ConnectionEvents {
     private static void afterBatch(TransportConnection c) {
         if (c.state == ConnectionState.INPUT_ENDED && (c.holds & ReadHolds.LEFT_OVER) == 0
                 && !ReadHolds.deliveryHeld(c.holds) && !c.input.hasUnscanned()) {
-            if (c.input.holdsPartialLine() || c.input.inBlock()) {
+            if ((c.input.holdsPartialLine() || c.input.inBlock()) && !c.raw) {
                 c.context.counters().increment(Metric.PARTIAL_LINES_DROPPED);
                 c.context.log().debug(c, "end of stream inside a line or block: its bytes are dropped", null);
             }
@@ -113,6 +123,10 @@ public final class ConnectionEvents {
         if (c.state == ConnectionState.CLOSED) {
             return;
         }
+        if (c.connecting) {
+            closeNow(c, CloseReason.SERVER_STOP); // an outbound connect still pending: its handler hears the stop
+            return;
+        }
         if (c.state == ConnectionState.OPEN) {
             onReadable(c);
         } else {
@@ -127,8 +141,8 @@ public final class ConnectionEvents {
         }
         CloseReason expired = c.timeouts.expired(now, c.context.limits(), c.handlerOpened);
         if (expired == CloseReason.PREFACE_TIMEOUT) {
-            c.context.log().debug(c, "transport preface not finished in time, closing", null);
-            closeNow(c, expired);
+            c.context.log().debug(c, c.connecting ? "connect not done in time, closing" : "transport preface not finished in time, closing", null);
+            closeNow(c, c.connecting ? CloseReason.CONNECT_TIMEOUT : expired);
         } else if (expired == CloseReason.LINE_TIMEOUT) {
             c.context.log().warnRateLimited(c, "line not finished within {} ms, closing", c.context.limits().lineTimeoutNanos / 1_000_000);
             closeNow(c, expired);
@@ -157,8 +171,8 @@ public final class ConnectionEvents {
         long lost = c.output.discard();
         c.context.closed(c, why, lost); // counted before the peer can see the close
         c.transport.close();
-        if (!c.handlerOpened) {
-            return; // closed during the transport's preface: the handler never heard of it
+        if (!c.handlerOpened && !c.outbound) {
+            return; // closed during the transport's preface: the handler never heard of it (one opened by a connect did)
         }
         try {
             c.handler.onClose(c, why);
@@ -173,10 +187,14 @@ public final class ConnectionEvents {
         if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
             return;
         }
-        if ((c.holds & ReadHolds.BACKPRESSURE) != 0 && c.output.pending() <= c.context.limits().lowWatermark) {
-            c.holds &= ~ReadHolds.BACKPRESSURE;
-            if (c.input.hasUnscanned() || c.context.draining()) {
-                c.queueLeftOver(); // a draining connection must go on to read to the end
+        boolean held = (c.holds & ReadHolds.BACKPRESSURE) != 0;
+        if ((held || c.rawAboveHighWatermark) && c.output.pending() <= c.context.limits().lowWatermark) {
+            c.rawAboveHighWatermark = false;
+            if (held) {
+                c.holds &= ~ReadHolds.BACKPRESSURE;
+                if (c.input.hasUnscanned() || c.context.draining()) {
+                    c.queueLeftOver(); // a draining connection must go on to read to the end
+                }
             }
             Dispatcher.run(c, () -> c.handler.onWritable(c));
             if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
@@ -185,6 +203,9 @@ public final class ConnectionEvents {
         }
         if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0) {
             closeNow(c, c.reason);
+            return;
+        }
+        if (c.outputShutdownAsked && !c.outputShutDown && c.output.pending() == 0 && !c.connecting && !OutputShutdown.now(c)) {
             return;
         }
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
@@ -200,7 +221,15 @@ public final class ConnectionEvents {
                 closeNow(c, CloseReason.OUTPUT_OVERFLOW);
                 return;
             }
-            c.holds |= ReadHolds.BACKPRESSURE;
+            if (c.raw) {
+                c.rawAboveHighWatermark = true; // raw: the handler pauses the other side; this one reads on
+            } else {
+                c.holds |= ReadHolds.BACKPRESSURE;
+            }
+        }
+        if (!c.serving && !c.flushQueued) {
+            c.flushQueued = true; // written to from outside its own events: flushed before the loop waits
+            c.context.queueFlush(c);
         }
     }
 
@@ -231,7 +260,11 @@ public final class ConnectionEvents {
     /** One write to the transport; false when it failed and the connection closed. */
     private static boolean writeOut(TransportConnection c) {
         try {
-            c.context.counters().add(Metric.BYTES_OUT, c.output.writeTo(c.transport));
+            long written = c.output.writeTo(c.transport);
+            c.context.counters().add(Metric.BYTES_OUT, written);
+            if (c.raw && written > 0) {
+                c.timeouts.rawActivity(c.context.turnNanos());
+            }
             return true;
         } catch (IOException e) {
             c.context.log().debug(c, "write failed", e);
@@ -242,7 +275,8 @@ public final class ConnectionEvents {
 
     /** After input ended and everything received was handled: half-closed until pending work is done. */
     static void maybeFinishHalfClose(TransportConnection c) {
-        if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.remoteTasks == 0 && c.offloadsInFlight() == 0) {
+        if (c.state == ConnectionState.HALF_CLOSED && c.pendingWork == 0 && c.remoteTasks == 0 && c.offloadsInFlight() == 0
+                && (!c.raw || c.outputShutDown)) { // raw: open for output until the handler shuts it down
             closeAfterFlush(c, c.reason);
         }
     }

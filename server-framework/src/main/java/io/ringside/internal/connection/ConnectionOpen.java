@@ -4,8 +4,12 @@ import io.ringside.CloseReason;
 
 /**
  * How a registered connection becomes open: first the transport's preface, if it has one (a PROXY
- * header, a TLS handshake; bounded by the preface timeout), then the handler's onOpen. A connection that
- * closes before that never reaches its handler: no onOpen, no onClose.
+ * header, a TLS handshake; bounded by the preface timeout), then the handler's onOpen. An accepted connection
+ * that closes before that never reaches its handler: no onOpen, no onClose.
+ *
+ * <p>An outbound connection (a connect) first waits for its socket to connect, bounded by its connect timeout
+ * (the same clock as a preface's); its handler created it, so it always hears onClose: with
+ * {@link CloseReason#CONNECT_FAILED} or {@link CloseReason#CONNECT_TIMEOUT} (and no onOpen) when the connect fails.
  *
  * <p>Stateless; every method runs on the connection's loop.
  */
@@ -34,6 +38,66 @@ public final class ConnectionOpen {
             return;
         }
         openHandler(c);
+        ConnectionEvents.flush(c);
+        if (c.context.draining()) {
+            ConnectionEvents.beginDrain(c);
+        }
+    }
+
+    /**
+     * An outbound connection, registered for OP_CONNECT: closed with {@link CloseReason#CONNECT_TIMEOUT} if not
+     * connected within {@code timeoutNanos}. A connect that failed ({@code failure}) or completed at once (not
+     * {@code pending}), or a
+     * stop, is settled by a task after the current handler call: the handler never hears of it inside connect().
+     */
+    public static void connecting(TransportConnection c, long timeoutNanos, boolean pending, Exception failure) {
+        c.connecting = true;
+        c.timeouts.prefaceTimeout(timeoutNanos);
+        if (failure != null || c.context.draining() || !pending) {
+            c.context.execute(c, () -> settle(c, failure));
+        }
+    }
+
+    private static void settle(TransportConnection c, Exception failure) {
+        if (failure != null) {
+            connectFailed(c, failure);
+        } else if (c.context.draining()) {
+            ConnectionEvents.closeNow(c, CloseReason.SERVER_STOP);
+        } else {
+            connected(c);
+        }
+    }
+
+    /** The socket of an outbound connection reported OP_CONNECT: it connected, or the connect failed. */
+    public static void onConnectable(TransportConnection c) {
+        boolean done;
+        try {
+            done = c.transport.finishConnect();
+        } catch (java.io.IOException | RuntimeException e) {
+            connectFailed(c, e);
+            return;
+        }
+        if (done) {
+            connected(c);
+        }
+    }
+
+    private static void connectFailed(TransportConnection c, Exception e) {
+        c.context.log().debug(c, "connect to " + c.remoteAddress() + " failed: " + e, null);
+        ConnectionEvents.closeNow(c, CloseReason.CONNECT_FAILED);
+    }
+
+    /** Connected: the handler opens and what it was sent meanwhile goes out (after a client preface, if any). */
+    private static void connected(TransportConnection c) {
+        c.connecting = false;
+        if (!c.transport.established()) {
+            c.transport.interest(true, c.output.pending() > 0); // a client preface (TLS): read as an accepted one's
+            return;
+        }
+        openHandler(c);
+        if (c.state == ConnectionState.CLOSED) {
+            return;
+        }
         ConnectionEvents.flush(c);
         if (c.context.draining()) {
             ConnectionEvents.beginDrain(c);

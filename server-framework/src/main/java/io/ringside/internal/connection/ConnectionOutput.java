@@ -23,13 +23,13 @@ abstract class ConnectionOutput implements Connection {
         this.output = output;
     }
 
-    /** Whether the connection is closed (writes are then ignored). */
+    /** Whether writes are ignored: the connection is closed, or its output shut down. */
     abstract boolean closed();
 
     /** The connection itself, as the loop drives it. */
     abstract TransportConnection self();
 
-    /** The check before every write: on the loop (asserted); false once closed. */
+    /** The check before every write: on the loop (asserted); false once closed or shut down. */
     private boolean writable() {
         assert context.inLoop() : "write outside the connection's worker";
         return !closed();

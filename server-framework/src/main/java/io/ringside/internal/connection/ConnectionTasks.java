@@ -39,6 +39,12 @@ public final class ConnectionTasks {
         ConnectionEvents.flush(c);
     }
 
+    /** Its turn in the loop's flush queue: it was written to from outside its own events (a relay's other side). */
+    public static void flushQueued(TransportConnection c) {
+        c.flushQueued = false;
+        ConnectionEvents.flush(c);
+    }
+
     /** An offloaded call's outcome arrived: deliver what is due in order, then resume reading if held. */
     static void offloadFinished(TransportConnection c) {
         c.offloads.deliverReady();

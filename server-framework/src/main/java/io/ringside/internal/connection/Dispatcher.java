@@ -26,12 +26,14 @@ final class Dispatcher {
         InputSpan span = ctx.span();
         int budget = ctx.limits().linesPerWakeup;
         int lines = 0;
+        boolean rawBytes = false;
         while (c.state.handlesInput() && !ReadHolds.deliveryHeld(c.holds)) {
             if (input.inBlock()) {
                 InputBuffer.Chunk chunk = input.nextBlockChunk(span);
                 if (chunk == InputBuffer.Chunk.NONE) {
                     break;
                 }
+                rawBytes |= c.raw;
                 deliverBlock(c, span, chunk);
                 continue;
             }
@@ -56,6 +58,9 @@ final class Dispatcher {
             deliverLine(c, span);
         }
         c.timeouts.afterLines(c, lines);
+        if (rawBytes) {
+            c.timeouts.rawActivity(ctx.turnNanos());
+        }
         if (c.state != ConnectionState.CLOSED) {
             input.compact();
         }

@@ -31,6 +31,11 @@ final class Timeouts {
         lastLineNanos = nowNanos;
     }
 
+    /** Raw mode: bytes went in or out, which restarts the idle timeout as a line does. */
+    void rawActivity(long nowNanos) {
+        lastLineNanos = nowNanos;
+    }
+
     /** After a batch: counts its lines and restarts the timeouts as they say. */
     void afterLines(TransportConnection c, int lines) {
         long now = c.context.turnNanos();

@@ -47,6 +47,22 @@ public final class TransportConnection extends ConnectionOutput {
     /** Tasks posted for this connection from other threads and not yet run; incremented there, decremented here. */
     volatile int remoteTasks;
     OffloadQueue offloads;
+    /** Opened by a connect: its handler hears onClose even if it never opened; it holds no admission slot. */
+    final boolean outbound;
+    /** Outbound: the connect is pending (the preface timeout then closes it with CONNECT_TIMEOUT). */
+    boolean connecting;
+    /** Raw mode ({@link #readRaw()}): unframed input, half-closure, reading not held by its own output. */
+    boolean raw;
+    /** Raw mode: pending output reached the high watermark (reading goes on); onWritable once below the low one. */
+    boolean rawAboveHighWatermark;
+    /** {@link #shutdownOutput()} was called: writes are ignored, the FIN follows the flush. */
+    boolean outputShutdownAsked;
+    /** The FIN went out. */
+    boolean outputShutDown;
+    /** The loop is serving this connection's ready ops (it flushes at their end): writes need no queued flush. */
+    boolean serving;
+    /** In the loop's flush queue (written to from outside its own events, e.g. by a relay's other side). */
+    boolean flushQueued;
     private Object attachment;
     /** The remote address admission counted this connection under (or null). */
     private final InetSocketAddress admittedAs;
@@ -55,7 +71,14 @@ public final class TransportConnection extends ConnectionOutput {
 
     public TransportConnection(long id, ConnectionContext context, Transport transport, LineHandler handler,
                                InetSocketAddress admittedAs) {
+        this(id, context, transport, handler, admittedAs, false);
+    }
+
+    /** An accepted connection ({@code outbound} false) or one opened by a connect (true: no admission, no address). */
+    public TransportConnection(long id, ConnectionContext context, Transport transport, LineHandler handler,
+                               InetSocketAddress admittedAs, boolean outbound) {
         super(context, new OutputQueue(context.writePool()));
+        this.outbound = outbound;
         this.id = id;
         this.transport = transport;
         this.handler = handler;
@@ -71,6 +94,11 @@ public final class TransportConnection extends ConnectionOutput {
     /** Why the connection closed, or null while it is open. */
     public CloseReason closeReason() {
         return state == ConnectionState.CLOSED ? reason : null;
+    }
+
+    /** Whether a connect opened it (it holds no admission slot). */
+    public boolean outbound() {
+        return outbound;
     }
 
     /** The address admission counted this connection under (null when it does not track addresses). */
@@ -106,7 +134,7 @@ public final class TransportConnection extends ConnectionOutput {
 
     @Override
     boolean closed() {
-        return state == ConnectionState.CLOSED;
+        return state == ConnectionState.CLOSED || outputShutdownAsked;
     }
 
     @Override
@@ -155,6 +183,35 @@ public final class TransportConnection extends ConnectionOutput {
             throw new IllegalArgumentException("negative block length " + length);
         }
         input.expectBlock(length, context.limits().terminatorOf(terminator));
+    }
+
+    @Override
+    public void readRaw() {
+        assert context.inLoop();
+        if (!raw) {
+            input.expectBlock(Long.MAX_VALUE, context.limits().terminatorOf(null)); // a block that never ends
+            raw = true;
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        assert context.inLoop();
+        if (state != ConnectionState.CLOSED && !outputShutdownAsked) {
+            outputShutdownAsked = true;
+            ConnectionEvents.flush(this);
+        }
+    }
+
+    @Override
+    public Connection connect(InetSocketAddress address, Duration timeout, LineHandler handler) {
+        assert context.inLoop();
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(handler, "handler");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
+        }
+        return context.connect(address, timeout.toNanos(), handler);
     }
 
     @Override

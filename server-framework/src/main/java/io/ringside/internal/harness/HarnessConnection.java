@@ -92,7 +92,7 @@ public final class HarnessConnection {
         boolean readable = transport.wantsRead() && transport.readable();
         boolean writable = transport.wantsWrite() && peerTakesSomething();
         boolean work = readable || writable || context.inbox().hasWork() || context.hasLeftOver()
-                || context.timers().hasDue(System.nanoTime());
+                || context.hasQueuedFlush() || context.timers().hasDue(System.nanoTime());
         if (!work) {
             return false;
         }
@@ -103,6 +103,7 @@ public final class HarnessConnection {
         }
         context.serveLeftOver();
         context.timers().runDue();
+        context.flushQueued();
         return true;
     }
 

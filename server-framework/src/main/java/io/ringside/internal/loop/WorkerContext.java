@@ -1,26 +1,31 @@
 package io.ringside.internal.loop;
 
 import io.ringside.CloseReason;
+import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ScheduledTask;
 import io.ringside.ServerConfig;
 import io.ringside.internal.buffer.BufferPool;
 import io.ringside.internal.connection.ConnectionContext;
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.ConnectionTasks;
 import io.ringside.internal.connection.Limits;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
+import java.net.InetSocketAddress;
+import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a loop lends its connections ({@link ConnectionContext}): its buffers, framer, counters, log,
- * limits, clock, inbox, timers, left-over queue and connection table. Used by the {@link WorkerLoop}
+ * limits, clock, inbox, timers, left-over and flush queues, connection table and outbound connector. Used by the {@link WorkerLoop}
  * and, without a thread of its own, by the test harness, which runs the same pieces by hand.
  *
  * <p>Confined to its loop's thread, except {@link #execute}, {@link #schedule}, {@link #inLoop} and the
@@ -33,6 +38,8 @@ public final class WorkerContext implements ConnectionContext {
     final TimerHeap timers;
     final ConnectionTable connections = new ConnectionTable();
     private final ArrayDeque<TransportConnection> leftOver = new ArrayDeque<>();
+    /** Connections written to from outside their own events, flushed before the loop waits again. */
+    private final ArrayDeque<TransportConnection> toFlush = new ArrayDeque<>();
     private final LineFramer framer;
     private final BufferPool readPool;
     private final BufferPool writePool;
@@ -44,6 +51,8 @@ public final class WorkerContext implements ConnectionContext {
     private final AdmissionRelease admission;
     /** Set once before the loop runs (its thread, or the harness's), read by the confinement checks. */
     private volatile Thread thread;
+    /** Outbound connects; without a selector ({@link #network}) every connect fails (the harness). */
+    private Connector connector = new Connector(this, null, new AtomicLong(), false);
     private long turnNanos = System.nanoTime();
     private boolean draining;
 
@@ -61,6 +70,11 @@ public final class WorkerContext implements ConnectionContext {
     /** Makes {@code t} the loop's thread (before anything runs on it). */
     public void bindTo(Thread t) {
         this.thread = t;
+    }
+
+    /** Gives the loop's connections the network: connects register with {@code selector}. Before the loop runs. */
+    void network(Selector selector, AtomicLong connectionIds, boolean tcpNoDelay) {
+        connector = new Connector(this, selector, connectionIds, tcpNoDelay);
     }
 
     /** The loop, after its blocking wait: the clock of this turn. */
@@ -87,6 +101,17 @@ public final class WorkerContext implements ConnectionContext {
 
     public boolean hasLeftOver() {
         return !leftOver.isEmpty();
+    }
+
+    /** Flushes each connection written to from outside its own events (once, in order). */
+    public void flushQueued() {
+        for (int n = toFlush.size(); n > 0; n--) {
+            ConnectionTasks.flushQueued(toFlush.pollFirst());
+        }
+    }
+
+    public boolean hasQueuedFlush() {
+        return !toFlush.isEmpty();
     }
 
     public Inbox inbox() {
@@ -153,6 +178,16 @@ public final class WorkerContext implements ConnectionContext {
     }
 
     @Override
+    public void queueFlush(TransportConnection c) {
+        toFlush.addLast(c);
+    }
+
+    @Override
+    public TransportConnection connect(InetSocketAddress address, long timeoutNanos, LineHandler handler) {
+        return connector.connect(address, timeoutNanos, handler);
+    }
+
+    @Override
     public void execute(TransportConnection c, Runnable task) {
         if (inLoop()) {
             inbox.postLocal(c, task);
@@ -179,7 +214,9 @@ public final class WorkerContext implements ConnectionContext {
 
     @Override
     public void closed(TransportConnection c, CloseReason reason, long unflushedBytes) {
-        admission.release(c.admittedAs());
+        if (!c.outbound()) {
+            admission.release(c.admittedAs()); // an outbound connection never took a slot
+        }
         connections.remove(c);
         counters.closed(reason);
         if (unflushedBytes > 0) {

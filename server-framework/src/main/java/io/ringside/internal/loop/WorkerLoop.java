@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One worker loop: a thread ({@code ringside-worker-N}) with its own {@link Selector} that owns its
  * connections outright. Each {@link #turn} takes new channels off its {@link Handoff} ring, runs its
- * {@link Inbox}, starts or ends the {@link LoopDrain}, selects (blocking only when nothing is pending),
+ * {@link Inbox}, starts or ends the {@link LoopDrain}, flushes connections written to from outside their own
+ * events, selects (blocking only when nothing is pending),
  * serves ready sockets, serves connections with lines left over, runs due timers and sweeps timeouts.
  *
- * <p>Threading: confined to its thread, except {@link #offer} (acceptor only), {@link #wakeUp},
+ * <p>Threading: confined to its thread, except {@link #offer} (acceptor only), {@link #wakeUp}, {@link #connect},
  * {@link #requestDrain}, {@link #awaitTermination} and {@link #snapshotInto}, which are thread-safe.
  */
 public final class WorkerLoop implements Runnable {
@@ -64,6 +65,7 @@ public final class WorkerLoop implements Runnable {
         this.admission = admission;
         this.selector = Selector.open();
         this.context = new WorkerContext(config, offloads, admission, selector::wakeup);
+        context.network(selector, connectionIds, config.tcpNoDelay());
         this.handoff = new Handoff(config.ringSize(), this::register);
         this.sweep = new TimeoutSweep(System.nanoTime());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
@@ -94,6 +96,11 @@ public final class WorkerLoop implements Runnable {
         context.inbox.wakeUp();
     }
 
+    /** Any thread: opens an outbound connection on this loop; its handler hears how it went (see Connection.connect). */
+    public void connect(InetSocketAddress address, long timeoutNanos, LineHandler handler) {
+        context.inbox.post(null, () -> context.connect(address, timeoutNanos, handler));
+    }
+
     /** Starts the drain: finish received lines, flush, close; force-close what is left at the deadline. */
     public void requestDrain(long deadlineNanos) {
         drain.request(deadlineNanos);
@@ -120,9 +127,21 @@ public final class WorkerLoop implements Runnable {
             ended = true;
             handoff.close(); // no offer can succeed now; what is on the ring is closed by register()
             LoopDrain.closeAll(context, CloseReason.DRAIN_TIMEOUT);
+            endLateConnects();
             closeSelector();
             terminated.countDown();
         }
+    }
+
+    /**
+     * As the loop ends: connects posted during the last turns (RingsideServer.connect racing with stop) are
+     * run as during a drain, so their handlers hear SERVER_STOP (one run starts them, the next settles them).
+     */
+    private void endLateConnects() {
+        context.startDraining();
+        context.inbox.runPending();
+        context.inbox.runPending();
+        LoopDrain.closeAll(context, CloseReason.SERVER_STOP);
     }
 
     /** One turn of the loop; false when the drain is complete. */
@@ -133,6 +152,7 @@ public final class WorkerLoop implements Runnable {
         if (drain.finished(context, handoff)) {
             return false;
         }
+        context.flushQueued();
         long timeoutMillis = selectTimeoutMillis();
         firstEventNanos = 0;
         if (timeoutMillis == 0) {
@@ -162,7 +182,7 @@ public final class WorkerLoop implements Runnable {
      * compared as distances from now, never with each other, so a nanoTime that wraps changes nothing.
      */
     private long selectTimeoutMillis() {
-        if (context.hasLeftOver()) {
+        if (context.hasLeftOver() || context.hasQueuedFlush()) {
             return 0;
         }
         long now = System.nanoTime();
@@ -240,7 +260,11 @@ public final class WorkerLoop implements Runnable {
         TransportConnection c = (TransportConnection) key.attachment();
         try {
             int ops = key.readyOps();
-            ConnectionEvents.onReady(c, (ops & SelectionKey.OP_READ) != 0 && key.isValid(), (ops & SelectionKey.OP_WRITE) != 0);
+            if ((ops & SelectionKey.OP_CONNECT) != 0) {
+                ConnectionOpen.onConnectable(c); // an outbound connect completed or failed
+            } else {
+                ConnectionEvents.onReady(c, (ops & SelectionKey.OP_READ) != 0 && key.isValid(), (ops & SelectionKey.OP_WRITE) != 0);
+            }
         } catch (CancelledKeyException e) {
             ConnectionEvents.closeNow(c, CloseReason.IO_ERROR);
         } catch (RuntimeException | LinkageError | AssertionError e) {

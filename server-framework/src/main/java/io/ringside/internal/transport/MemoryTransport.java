@@ -25,6 +25,7 @@ public final class MemoryTransport implements Transport {
     private boolean wantsRead = true;
     private boolean wantsWrite;
     private boolean closed;
+    private boolean outputShutDown;
 
     /** The peer sends {@code bytes} (delivered by later reads, in order). */
     public void feed(ByteBuffer bytes) {
@@ -89,6 +90,16 @@ public final class MemoryTransport implements Transport {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Whether the connection shut down its output (the peer would read the end of stream). */
+    public boolean outputShutDown() {
+        return outputShutDown;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        outputShutDown = true;
     }
 
     @Override

@@ -46,6 +46,24 @@ public interface Transport extends OutputQueue.BufferSink {
         return false;
     }
 
+    /**
+     * An outbound connection's socket reported OP_CONNECT: completes the connect. True once connected (false:
+     * not yet, a spurious wake-up); throws when it failed (refused, unreachable). A transport that wraps the
+     * socket (TLS as a client, a PROXY header to send) forwards this to it, then starts its own preface:
+     * {@link #established()} stays false until that is done. Accepted connections are connected already.
+     */
+    default boolean finishConnect() throws IOException {
+        return true;
+    }
+
+    /**
+     * Half-close: ends this side's output (a TCP FIN; a TLS transport would send its close_notify first), called
+     * once everything queued was written. Reading goes on.
+     */
+    default void shutdownOutput() throws IOException {
+        throw new IOException(getClass().getSimpleName() + " cannot shut down its output alone");
+    }
+
     /** Releases the transport (closes the socket). Idempotent; never throws. */
     void close();
 
