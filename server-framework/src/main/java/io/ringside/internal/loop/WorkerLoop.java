@@ -48,6 +48,7 @@ public final class WorkerLoop implements Runnable {
     private final LoopDrain drain = new LoopDrain();
     private final TimeoutSweep sweep;
     private final long lagWarningNanos;
+    private final LoopMeters meters;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Set as the loop ends: channels still on the ring are closed, not registered. */
@@ -67,6 +68,7 @@ public final class WorkerLoop implements Runnable {
         this.handoff = new Handoff(config.ringSize(), this::register);
         this.sweep = new TimeoutSweep(System.nanoTime());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
+        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool());
     }
 
     /** Closes the selector of a loop that was built but never started (a failed server start). */
@@ -106,6 +108,11 @@ public final class WorkerLoop implements Runnable {
 
     public void snapshotInto(long[] metrics, long[] closedByReason) {
         context.counters().addTo(metrics, closedByReason);
+    }
+
+    /** Thread-safe readers of the loop's turn times, lag, ring depth and buffer memory. */
+    public LoopMeters meters() {
+        return meters;
     }
 
     @Override
@@ -150,6 +157,7 @@ public final class WorkerLoop implements Runnable {
         if (firstEventNanos == 0) {
             context.startTurn(awake);
         }
+        meters.awake(awake);
         context.serveLeftOver();
         context.timers.runDue();
         sweep.run(context.connections, context.turnNanos());
@@ -163,6 +171,7 @@ public final class WorkerLoop implements Runnable {
      */
     private long selectTimeoutMillis() {
         if (context.hasLeftOver()) {
+            meters.noDeadline();
             return 0;
         }
         long now = System.nanoTime();
@@ -177,12 +186,15 @@ public final class WorkerLoop implements Runnable {
             wait = Math.min(wait, drain.deadlineNanos() - now);
         }
         if (wait == Long.MAX_VALUE) {
+            meters.noDeadline();
             return -1;
         }
+        meters.deadline(now + wait);
         return wait <= 0 ? 0 : Math.max(1, wait / 1_000_000);
     }
 
     private void warnIfSlow(long busyNanos) {
+        meters.turnEnded(busyNanos);
         if (busyNanos > lagWarningNanos) {
             context.counters().increment(Metric.LOOP_LAG_WARNINGS);
             context.log().warnRateLimited("worker-" + index, "one loop turn took {} ms: a handler is blocking its worker"
