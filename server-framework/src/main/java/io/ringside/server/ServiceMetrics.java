@@ -23,9 +23,8 @@ public interface ServiceMetrics {
     /**
      * Where a source reports. Names follow Prometheus' rules ({@code [a-zA-Z_][a-zA-Z0-9_]*}); a counter's name
      * gets {@code _total} appended on the page, so it must not end with it. A name reported twice in one scrape,
-     * or one the framework uses ({@code ringside_...}), is an error.
-     *
-     * @throws IllegalArgumentException from each method for a name that breaks these rules
+     * or one the framework uses ({@code ringside_...}), is an error: each method throws
+     * {@link IllegalArgumentException} for it (and the source's values are left out of that scrape).
      */
     interface Sink {
         /** A value that only grows (until the process restarts). */
