@@ -24,4 +24,10 @@ module io.ringside {
     requires org.slf4j;
     // The stats are registered as a platform MXBean (io.ringside:type=RingsideServer,port=N).
     requires java.management;
+    // The admin listener (admin-port): the JDK's HTTP server, and the Prometheus Java client's model and
+    // text writer for /metrics (automatic modules; none of their types is in the exported API).
+    requires jdk.httpserver;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.config;
+    requires io.prometheus.writer.text;
 }

@@ -146,17 +146,17 @@ public final class ServerConfig {
         return ((String) values[Setting.REFUSED_REPLY.ordinal()]).replace("{reason}", reason);
     }
 
+    // The admin listener (off at port -1; 0 picks a free port) and the delay between not-ready and the drain.
+    public String adminHost() { return (String) values[Setting.ADMIN_HOST.ordinal()]; }
+    public int adminPort() { return intValue(Setting.ADMIN_PORT); }
+    public Duration drainDelay() { return Duration.ofMillis(longValue(Setting.DRAIN_DELAY)); }
+
     public boolean tcpNoDelay() {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
 
-    private int intValue(Setting s) {
-        return (Integer) values[s.ordinal()];
-    }
-
-    private long longValue(Setting s) {
-        return (Long) values[s.ordinal()];
-    }
+    private int intValue(Setting s) { return (Integer) values[s.ordinal()]; }
+    private long longValue(Setting s) { return (Long) values[s.ordinal()]; }
 
     @Override
     public String toString() {
@@ -231,6 +231,10 @@ public final class ServerConfig {
         public Builder maxOffloadsPerConnection(int offloads) { return put(Setting.MAX_OFFLOADS_PER_CONNECTION, offloads); }
         public Builder offloadThreads(int threads) { return put(Setting.OFFLOAD_THREADS, threads); }
         public Builder tcpNoDelay(boolean tcpNoDelay) { return put(Setting.TCP_NO_DELAY, tcpNoDelay); }
+        public Builder adminHost(String host) { return set(Setting.ADMIN_HOST, host); }
+        public Builder adminPort(int port) { return put(Setting.ADMIN_PORT, port); }
+        /** {@link Setting#DRAIN_DELAY}, whole milliseconds. */
+        public Builder drainDelay(Duration delay) { return put(Setting.DRAIN_DELAY, delay); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
 

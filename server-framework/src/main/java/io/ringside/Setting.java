@@ -36,7 +36,11 @@ public enum Setting {
     LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
     MAX_OFFLOADS_PER_CONNECTION(Kind.INT, "16", 1, 1_000_000, "Blocking calls (Connection.offload) one connection may have in flight; reading pauses at this many."),
     OFFLOAD_THREADS(Kind.INT, "64", 1, 100_000, "Blocking calls (Connection.offload) running at once, server-wide: platform threads on JDK 17-20, virtual threads on JDK 21+."),
-    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
+    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections."),
+    ADMIN_HOST(Kind.TEXT, "127.0.0.1", 0, 0, "Address of the admin HTTP listener (/metrics, /health/live, /health/ready)."),
+    ADMIN_PORT(Kind.INT, "-1", -1, 65_535, "Port of the admin HTTP listener: -1 turns it off, 0 picks a free port."),
+    DRAIN_DELAY(Kind.MILLIS, "0", 0, 3_600_000, "On stop: how long /health/ready reports 503 while the listener still accepts,"
+            + " before the drain starts (time for a balancer to notice; 0: none).");
 
     /** The value types a setting can have. */
     private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }

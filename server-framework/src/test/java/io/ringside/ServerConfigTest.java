@@ -84,6 +84,7 @@ class ServerConfigTest {
                 .set(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2").set(Setting.REFUSED_REPLY, "ERROR Too many open connections")
                 .set(Setting.LOOP_LAG_WARNING, "250ms")
                 .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
+                .set(Setting.ADMIN_HOST, "127.0.0.2").set(Setting.ADMIN_PORT, "9100").set(Setting.DRAIN_DELAY, "5s")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -94,6 +95,7 @@ class ServerConfigTest {
                 .idleTimeout(Duration.ZERO).lineTimeout(Duration.ofMinutes(2)).maxConnections(10)
                 .maxConnectionsPerAddress(2).refusedReply("ERROR Too many open connections").loopLagWarning(Duration.ofMillis(250))
                 .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
+                .adminHost("127.0.0.2").adminPort(9100).drainDelay(Duration.ofSeconds(5))
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());

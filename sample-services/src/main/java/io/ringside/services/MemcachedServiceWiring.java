@@ -4,6 +4,7 @@ import io.ringside.ServerConfig;
 import io.ringside.Setting;
 import io.ringside.services.memcached.MemcachedContext;
 import io.ringside.services.memcached.MemcachedHandler;
+import io.ringside.services.memcached.MemcachedMetrics;
 import io.ringside.services.memcached.MemcachedOptions;
 import io.ringside.services.memcached.MemcachedSettings;
 import io.ringside.services.memcached.store.CacheStore;
@@ -98,7 +99,10 @@ final class MemcachedServiceWiring implements ServiceWiring {
         MemcachedContext context = new MemcachedContext(store, settings);
         LOG.info("memcached: {} MiB of item memory, items up to {} bytes, {} workers", memory >> 20, itemMax,
                 config.workers());
-        return new Built(() -> new MemcachedHandler(context), server -> context.serverStats(server::stats));
+        return new Built(() -> new MemcachedHandler(context), server -> {
+            context.serverStats(server::stats);
+            server.addServiceMetrics(new MemcachedMetrics(context));
+        });
     }
 
     private static List<String> extended(ParseResult options) {

@@ -54,6 +54,7 @@ public final class RingsideMain {
         Service service = Service.valueOf(sub.commandSpec().name().toUpperCase(java.util.Locale.ROOT));
         ServerConfig config;
         try {
+            LogFormat.apply(sub.matchedOptionValue("--log-format", null), env);
             config = configure(service, sub, env);
         } catch (IllegalArgumentException e) {
             err.println("ringside: " + e.getMessage());
@@ -132,6 +133,9 @@ public final class RingsideMain {
                         + " then these options. Sizes take k/m suffixes; durations ms/s/m.");
         spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
                 .description("Properties file of settings (keys as the option names, e.g. max-line-bytes=8k).").build());
+        spec.addOption(OptionSpec.builder("--log-format").paramLabel("FORMAT").type(String.class)
+                .description("Log lines as text or json (one JSON object per line, the same fields)."
+                        + " Default: text; env " + LogFormat.VARIABLE + ".").build());
         for (Setting s : Setting.values()) {
             String def = s == Setting.PORT ? Integer.toString(service.defaultPort)
                     : service.wiring.defaults().getOrDefault(s, s.defaultValue());

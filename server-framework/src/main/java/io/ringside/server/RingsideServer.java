@@ -10,6 +10,7 @@ import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
 import io.ringside.internal.accept.IoWarmup;
 import io.ringside.internal.accept.Listener;
+import io.ringside.internal.admin.AdminListener;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
 import io.ringside.internal.transport.TransportFactory;
@@ -18,9 +19,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +60,12 @@ public final class RingsideServer implements AutoCloseable {
     /** Where Connection.offload calls run; created by start(), shut down by stop(). */
     private volatile ExecutorService offloads;
     private ObjectName mbeanName;
+    /** /metrics and /health/*, when admin-port is set; bound by start(), stopped by stop(). */
+    private volatile AdminListener admin;
+    private final MetricsPage metrics = new MetricsPage(this::stats,
+            () -> workers.stream().map(WorkerLoop::meters).toList(), this::ready);
+    /** True from start() until stop() is called (read by /health/ready on the admin thread). */
+    private volatile boolean ready;
     private volatile boolean started;
     /** Written under the lifecycle lock; volatile for connect(), which checks it on any thread. */
     private volatile boolean stopped;
@@ -92,7 +98,15 @@ public final class RingsideServer implements AutoCloseable {
                 acceptor = new AcceptorLoop(listeners, loops.toArray(new WorkerLoop[0]), admission,
                         config.endOfLine().replyTerminator(), config::refusedReply);
                 localAddress = listeners.get(0).localAddress();
+                if (config.adminPort() >= 0) {
+                    admin = AdminListener.bind(config.adminHost(), config.adminPort(), MetricsPage.CONTENT_TYPE,
+                            metrics::write, this::ready);
+                }
             } catch (IOException | RuntimeException e) {
+                if (admin != null) {
+                    admin.stop();
+                    admin = null;
+                }
                 for (Listener l : listeners) {
                     l.channel().close();
                 }
@@ -106,8 +120,14 @@ public final class RingsideServer implements AutoCloseable {
             workers.forEach(WorkerLoop::start);
             acceptor.start();
             started = true;
+            ready = true;
             registerMBean();
             LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+            if (admin != null) {
+                admin.start();
+                LOG.info("admin listener on {}:{} (/metrics, /health/live, /health/ready)",
+                        admin.localAddress().getHostString(), admin.localAddress().getPort());
+            }
             return this;
         }
     }
@@ -138,6 +158,22 @@ public final class RingsideServer implements AutoCloseable {
         return localAddress;
     }
 
+    /** The admin listener's bound address, while it runs (empty when admin-port is -1). */
+    public Optional<InetSocketAddress> adminAddress() {
+        AdminListener a = admin;
+        return a == null ? Optional.empty() : Optional.of(a.localAddress());
+    }
+
+    /** Whether the server takes new connections: true from start until {@link #stop} is called (/health/ready). */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** Adds a service's own values to the admin listener's /metrics page; thread-safe, any time. */
+    public void addServiceMetrics(ServiceMetrics source) {
+        metrics.add(Preconditions.checkNotNull(source, "source"));
+    }
+
     /** The configuration the server was built with. */
     public ServerConfig config() {
         return config;
@@ -149,7 +185,8 @@ public final class RingsideServer implements AutoCloseable {
     }
 
     /**
-     * Drains and stops: closes the listener at once, answers every line already received, flushes
+     * Drains and stops: reports not ready at once (then waits drain-delay, still accepting, so a balancer
+     * notices), closes the listener, answers every line already received, flushes
      * replies until {@code drainTimeout}, then closes what is left. Returns true when every connection
      * drained cleanly; otherwise logs how many connections and bytes could not be flushed. Idempotent.
      */
@@ -166,7 +203,12 @@ public final class RingsideServer implements AutoCloseable {
     private boolean drainAndStop(Duration drainTimeout) {
         long before = stats().closed(CloseReason.DRAIN_TIMEOUT);
         long unflushedBefore = stats().get(Metric.BYTES_UNFLUSHED);
+        ready = false;
         try {
+            if (!config.drainDelay().isZero()) {
+                LOG.info("stopping: not ready; draining in {} ms", config.drainDelay().toMillis());
+                Thread.sleep(config.drainDelay().toMillis());
+            }
             acceptor.stop();
             LOG.info("stopping: draining {} connections (deadline {} ms)", stats().openConnections(), drainTimeout.toMillis());
             long deadline = System.nanoTime() + drainTimeout.toNanos();
@@ -180,6 +222,10 @@ public final class RingsideServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             LOG.warn("interrupted while draining");
             return false;
+        } finally {
+            if (admin != null) {
+                admin.stop(); // live until here: the drain is over (or was cut short)
+            }
         }
         unregisterMBean();
         offloads.shutdown();
@@ -202,7 +248,7 @@ public final class RingsideServer implements AutoCloseable {
     private void registerMBean() {
         try {
             mbeanName = new ObjectName("io.ringside:type=RingsideServer,port=" + localAddress.getPort());
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new StatsBean(), mbeanName);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new StatsBean(this::stats), mbeanName);
         } catch (JMException e) {
             LOG.warn("could not register the JMX bean {}: {}", mbeanName, e.toString());
             mbeanName = null;
@@ -216,39 +262,6 @@ public final class RingsideServer implements AutoCloseable {
             } catch (JMException e) {
                 LOG.debug("could not unregister {}", mbeanName, e);
             }
-        }
-    }
-
-    /** The JMX view: each call takes a fresh snapshot. */
-    private final class StatsBean implements RingsideServerMXBean {
-        @Override
-        public long getOpenConnections() {
-            return stats().openConnections();
-        }
-
-        @Override
-        public Map<String, Long> getCounters() {
-            ServerStats s = stats();
-            Map<String, Long> m = new LinkedHashMap<>();
-            for (Metric metric : Metric.values()) {
-                m.put(metric.name(), s.get(metric));
-            }
-            return m;
-        }
-
-        @Override
-        public Map<String, Long> getClosedByReason() {
-            ServerStats s = stats();
-            Map<String, Long> m = new LinkedHashMap<>();
-            for (CloseReason r : CloseReason.values()) {
-                m.put(r.name(), s.closed(r));
-            }
-            return m;
-        }
-
-        @Override
-        public long[] getOpenConnectionsPerWorker() {
-            return stats().workers().stream().mapToLong(ServerStats::openConnections).toArray();
         }
     }
 

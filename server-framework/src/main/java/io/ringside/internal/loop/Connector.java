@@ -7,7 +7,6 @@ import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.transport.SocketTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +53,7 @@ final class Connector {
             }
             channel = SocketChannel.open();
             channel.configureBlocking(false);
-            setNoDelay(channel);
+            SocketTransport.setNoDelay(channel, tcpNoDelay);
             pending = !channel.connect(address);
         } catch (IOException | RuntimeException e) {
             failure = e; // refused at once, EMFILE, an unsupported address type, a security manager's veto
@@ -72,14 +71,5 @@ final class Connector {
         context.counters().increment(Metric.CONNECTS);
         ConnectionOpen.connecting(c, timeoutNanos, pending, failure);
         return c;
-    }
-
-    /** Best effort, as for accepted connections. */
-    private void setNoDelay(SocketChannel channel) {
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
-        } catch (IOException e) {
-            context.log().debug("connector", "TCP_NODELAY failed", e);
-        }
     }
 }

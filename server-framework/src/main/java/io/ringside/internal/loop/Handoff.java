@@ -89,6 +89,11 @@ public final class Handoff {
         poll();
     }
 
+    /** Any thread (a hint: both sequences are read without a lock): channels published and not yet polled. */
+    public long depth() {
+        return Math.max(0, ring.getCursor() - poller.getSequence().get());
+    }
+
     /** Worker only (or any thread, as a hint): whether channels wait on the ring. */
     public boolean hasPending() {
         return ring.getCursor() > poller.getSequence().get();

@@ -12,7 +12,6 @@ import io.ringside.internal.transport.SocketTransport;
 import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -49,6 +48,7 @@ public final class WorkerLoop implements Runnable {
     private final LoopDrain drain = new LoopDrain();
     private final TimeoutSweep sweep;
     private final long lagWarningNanos;
+    private final LoopMeters meters;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Set as the loop ends: channels still on the ring are closed, not registered. */
@@ -69,6 +69,7 @@ public final class WorkerLoop implements Runnable {
         this.handoff = new Handoff(config.ringSize(), this::register);
         this.sweep = new TimeoutSweep(System.nanoTime());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
+        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool());
     }
 
     /** Closes the selector of a loop that was built but never started (a failed server start). */
@@ -113,6 +114,11 @@ public final class WorkerLoop implements Runnable {
 
     public void snapshotInto(long[] metrics, long[] closedByReason) {
         context.counters().addTo(metrics, closedByReason);
+    }
+
+    /** Thread-safe readers of the loop's turn times, lag, ring depth and buffer memory. */
+    public LoopMeters meters() {
+        return meters;
     }
 
     @Override
@@ -170,6 +176,7 @@ public final class WorkerLoop implements Runnable {
         if (firstEventNanos == 0) {
             context.startTurn(awake);
         }
+        meters.awake(awake);
         context.serveLeftOver();
         context.timers.runDue();
         sweep.run(context.connections, context.turnNanos());
@@ -183,6 +190,7 @@ public final class WorkerLoop implements Runnable {
      */
     private long selectTimeoutMillis() {
         if (context.hasLeftOver() || context.hasQueuedFlush()) {
+            meters.noDeadline();
             return 0;
         }
         long now = System.nanoTime();
@@ -197,12 +205,15 @@ public final class WorkerLoop implements Runnable {
             wait = Math.min(wait, drain.deadlineNanos() - now);
         }
         if (wait == Long.MAX_VALUE) {
+            meters.noDeadline();
             return -1;
         }
+        meters.deadline(now + wait);
         return wait <= 0 ? 0 : Math.max(1, wait / 1_000_000);
     }
 
     private void warnIfSlow(long busyNanos) {
+        meters.turnEnded(busyNanos);
         if (busyNanos > lagWarningNanos) {
             context.counters().increment(Metric.LOOP_LAG_WARNINGS);
             context.log().warnRateLimited("worker-" + index, "one loop turn took {} ms: a handler is blocking its worker"
@@ -219,7 +230,7 @@ public final class WorkerLoop implements Runnable {
         TransportConnection c;
         try {
             ch.configureBlocking(false);
-            setNoDelay(ch);
+            SocketTransport.setNoDelay(ch, config.tcpNoDelay());
             LineHandler handler = factory.newHandler();
             SocketTransport socket = new SocketTransport(ch);
             c = new TransportConnection(connectionIds.incrementAndGet(), context, transports.open(socket), handler, remote);
@@ -241,15 +252,6 @@ public final class WorkerLoop implements Runnable {
             // nothing more to do for a channel we could not register
         }
         admission.release(remote);
-    }
-
-    /** Best effort: a peer that reset already fails this; its first read then closes it (IO_ERROR). */
-    private void setNoDelay(SocketChannel ch) {
-        try {
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
-        } catch (IOException e) {
-            context.log().debug("worker-" + index, "TCP_NODELAY failed", e);
-        }
     }
 
     private void onSelected(SelectionKey key) {

@@ -2,6 +2,7 @@ package io.ringside.internal.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -47,6 +48,15 @@ public final class SocketTransport implements Transport {
      */
     public static SocketTransport connecting(SocketChannel channel, InetSocketAddress target, boolean pending) {
         return new SocketTransport(channel, target, pending);
+    }
+
+    /** Best effort: a peer that reset already fails this; its first read then closes it (IO_ERROR). */
+    public static void setNoDelay(SocketChannel channel, boolean on) {
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, on);
+        } catch (IOException e) {
+            LOG.debug("TCP_NODELAY failed", e);
+        }
     }
 
     /** Registers the channel with {@code selector} (for reading, or for the connect); the key carries {@code attachment}. */
