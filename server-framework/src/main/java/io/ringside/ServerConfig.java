@@ -150,6 +150,10 @@ public final class ServerConfig {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
 
+    /** The PROXY header the plain listener expects ({@code OFF}: none), and how long a connection may take to send it. */
+    public ProxyProtocol proxyProtocol() { return (ProxyProtocol) values[Setting.PROXY_PROTOCOL.ordinal()]; }
+    public Duration proxyProtocolTimeout() { return Duration.ofMillis(longValue(Setting.PROXY_PROTOCOL_TIMEOUT)); }
+
     private int intValue(Setting s) {
         return (Integer) values[s.ordinal()];
     }
@@ -231,6 +235,8 @@ public final class ServerConfig {
         public Builder maxOffloadsPerConnection(int offloads) { return put(Setting.MAX_OFFLOADS_PER_CONNECTION, offloads); }
         public Builder offloadThreads(int threads) { return put(Setting.OFFLOAD_THREADS, threads); }
         public Builder tcpNoDelay(boolean tcpNoDelay) { return put(Setting.TCP_NO_DELAY, tcpNoDelay); }
+        public Builder proxyProtocol(ProxyProtocol expected) { return set(Setting.PROXY_PROTOCOL, String.valueOf(expected)); }
+        public Builder proxyProtocolTimeout(Duration timeout) { return put(Setting.PROXY_PROTOCOL_TIMEOUT, timeout); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
 

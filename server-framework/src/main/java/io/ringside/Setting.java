@@ -36,10 +36,12 @@ public enum Setting {
     LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
     MAX_OFFLOADS_PER_CONNECTION(Kind.INT, "16", 1, 1_000_000, "Blocking calls (Connection.offload) one connection may have in flight; reading pauses at this many."),
     OFFLOAD_THREADS(Kind.INT, "64", 1, 100_000, "Blocking calls (Connection.offload) running at once, server-wide: platform threads on JDK 17-20, virtual threads on JDK 21+."),
-    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
+    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections."),
+    PROXY_PROTOCOL(Kind.PROXY, "off", 0, 0, "PROXY protocol header expected first on each plain connection: off, v1, v2 or any (never guessed; a connection without a valid one is closed)."),
+    PROXY_PROTOCOL_TIMEOUT(Kind.MILLIS, "5s", 1, 3_600_000, "Close a connection whose PROXY header is not complete within this.");
 
     /** The value types a setting can have. */
-    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
+    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL, PROXY }
 
     private final Kind kind;
     private final String defaultValue;
@@ -108,6 +110,8 @@ public enum Setting {
                     return Boolean.parseBoolean(text);
                 case EOL:
                     return EndOfLine.valueOf(text.toUpperCase(Locale.ROOT));
+                case PROXY:
+                    return ProxyProtocol.parse(text);
                 case INT:
                     return (int) checkRange(Long.parseLong(text));
                 case SIZE:

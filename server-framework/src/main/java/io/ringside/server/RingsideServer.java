@@ -4,6 +4,7 @@ import com.google.common.base.Preconditions;
 import io.ringside.CloseReason;
 import io.ringside.HandlerFactory;
 import io.ringside.Metric;
+import io.ringside.ProxyProtocol;
 import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
@@ -11,7 +12,7 @@ import io.ringside.internal.accept.IoWarmup;
 import io.ringside.internal.accept.Listener;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
-import io.ringside.internal.transport.TransportFactory;
+import io.ringside.internal.proxy.ProxyTransportFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -79,7 +80,7 @@ public final class RingsideServer implements AutoCloseable {
             List<WorkerLoop> loops = new ArrayList<>();
             try {
                 listeners.add(Listener.bind("plain", config.host(), config.port(), config.reusePort(), config.backlog(),
-                        TransportFactory.PLAIN));
+                        ProxyTransportFactory.forConfig(config)));
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
@@ -103,6 +104,9 @@ public final class RingsideServer implements AutoCloseable {
             started = true;
             registerMBean();
             LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+            if (config.proxyProtocol() != ProxyProtocol.OFF) {
+                LOG.info("expecting a PROXY protocol {} header first on every connection", config.proxyProtocol());
+            }
             return this;
         }
     }

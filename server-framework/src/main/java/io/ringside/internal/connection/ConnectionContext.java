@@ -7,6 +7,7 @@ import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 
 /**
@@ -53,6 +54,13 @@ public interface ConnectionContext {
 
     /** Where {@link io.ringside.Connection#offload} calls run. */
     Executor offloadExecutor();
+
+    /**
+     * A connection that admission counted under {@code counted} comes from {@code client} (its PROXY header
+     * says so): counts it under the client instead. Null when done; else the line to refuse it with (the
+     * client is at its per-address limit; the connection stays counted under {@code counted} until it closes).
+     */
+    String readmit(InetSocketAddress counted, InetSocketAddress client);
 
     /** Called once by a connection as it closes, after its counters and before its handler hears it. */
     void closed(TransportConnection c, CloseReason reason, long unflushedBytes);

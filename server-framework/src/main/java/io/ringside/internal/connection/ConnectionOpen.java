@@ -1,6 +1,8 @@
 package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
+import io.ringside.Metric;
+import java.net.InetSocketAddress;
 
 /**
  * How a registered connection becomes open: first the transport's preface, if it has one (a PROXY
@@ -63,7 +65,38 @@ public final class ConnectionOpen {
             }
             return false;
         }
+        if (!admitClient(c)) {
+            return false;
+        }
         openHandler(c);
         return c.state != ConnectionState.CLOSED;
+    }
+
+    /**
+     * Once the preface named the real client (a PROXY header), admission counts the connection under the
+     * client instead of the proxy. A client at its per-address limit is refused as the acceptor refuses: the
+     * refused reply, then the close ({@link CloseReason#REFUSED}); the handler never hears of it. False then.
+     */
+    private static boolean admitClient(TransportConnection c) {
+        InetSocketAddress proxy = c.transport.proxyAddress();
+        InetSocketAddress client = c.transport.remoteAddress();
+        if (proxy != null && c.context.log().debugEnabled()) {
+            c.context.log().debug(c, "PROXY header: client " + client + " via " + proxy, null);
+        }
+        InetSocketAddress counted = c.admittedAs();
+        if (counted == null || client == null || client.equals(counted)) {
+            return true; // admission does not track addresses, or the socket's peer is the client
+        }
+        String refusal = c.context.readmit(counted, client);
+        if (refusal == null) {
+            c.admittedAs(client);
+            return true;
+        }
+        c.context.counters().increment(Metric.REFUSED);
+        c.context.log().warnRateLimited(c, "refused a connection: {}", refusal);
+        c.write(refusal).writeEndOfLine();
+        ConnectionEvents.closeAfterFlush(c, CloseReason.REFUSED);
+        ConnectionEvents.flush(c);
+        return false;
     }
 }

@@ -13,8 +13,10 @@ import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class WorkerContext implements ConnectionContext {
     private final Limits limits;
     private final Executor offloads;
     private final AdmissionRelease admission;
+    private final UnaryOperator<String> refusedReply;
     /** Set once before the loop runs (its thread, or the harness's), read by the confinement checks. */
     private volatile Thread thread;
     private long turnNanos = System.nanoTime();
@@ -54,6 +57,7 @@ public final class WorkerContext implements ConnectionContext {
         this.limits = new Limits(config);
         this.offloads = offloads;
         this.admission = admission;
+        this.refusedReply = config::refusedReply;
         this.inbox = new Inbox(waker);
         this.timers = new TimerHeap(this::inLoop, System::nanoTime, task -> inbox.post(null, task));
     }
@@ -175,6 +179,12 @@ public final class WorkerContext implements ConnectionContext {
     @Override
     public Executor offloadExecutor() {
         return offloads;
+    }
+
+    @Override
+    public String readmit(InetSocketAddress counted, InetSocketAddress client) {
+        String refusal = admission.readmit(counted, client);
+        return refusal == null ? null : refusedReply.apply(refusal);
     }
 
     @Override
