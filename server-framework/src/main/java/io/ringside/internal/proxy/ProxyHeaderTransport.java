@@ -51,6 +51,11 @@ public final class ProxyHeaderTransport implements Transport {
         this.maxV2Length = maxV2Length;
     }
 
+    /** Whether reads go straight to the inner transport (the header and every byte read past it handed on). */
+    boolean passesThrough() {
+        return buffer == null;
+    }
+
     /** The header, or null while it is read. */
     public ProxyHeader header() {
         return header;
