@@ -72,13 +72,14 @@ public final class Admission implements AdmissionRelease {
     }
 
     /**
-     * Any worker: a connection admitted under {@code counted} turned out (PROXY header) to come from
-     * {@code client}. The per-address count moves from the proxy's address to the client's, unless the client
-     * is at its limit: then nothing moves and the refusal reason is returned. The total does not change.
+     * Any worker: a connection admitted under {@code counted} (null: accepted on a listener whose connections
+     * name their client, so not counted per address yet) turned out (PROXY header) to come from {@code client}.
+     * The per-address count moves to the client's address, unless the client is at its limit: then nothing
+     * moves and the refusal reason is returned. The total does not change.
      */
     @Override
     public String readmit(InetSocketAddress counted, InetSocketAddress client) {
-        if (maxPerAddress <= 0 || counted == null || client == null || counted.getAddress().equals(client.getAddress())) {
+        if (maxPerAddress <= 0 || client == null || counted != null && counted.getAddress().equals(client.getAddress())) {
             return null;
         }
         Integer n = perAddress.merge(client.getAddress(), 1, Integer::sum);
@@ -86,7 +87,9 @@ public final class Admission implements AdmissionRelease {
             perAddress.computeIfPresent(client.getAddress(), (a, k) -> k == 1 ? null : k - 1);
             return "too many connections from " + client.getAddress().getHostAddress();
         }
-        perAddress.computeIfPresent(counted.getAddress(), (a, k) -> k == 1 ? null : k - 1);
+        if (counted != null) {
+            perAddress.computeIfPresent(counted.getAddress(), (a, k) -> k == 1 ? null : k - 1);
+        }
         return null;
     }
 

@@ -73,19 +73,23 @@ public final class ConnectionOpen {
     }
 
     /**
-     * Once the preface named the real client (a PROXY header), admission counts the connection under the
-     * client instead of the proxy. A client at its per-address limit is refused as the acceptor refuses: the
-     * refused reply, then the close ({@link CloseReason#REFUSED}); the handler never hears of it. False then.
+     * Once the preface named the client (a PROXY header), admission counts the connection per address under
+     * the client (or under the proxy, for a header that names none: a health check). A client at its
+     * per-address limit is refused as the acceptor refuses: the refused reply, then the close
+     * ({@link CloseReason#REFUSED}); the handler never hears of it. False then.
      */
     private static boolean admitClient(TransportConnection c) {
         InetSocketAddress proxy = c.transport.proxyAddress();
+        if (proxy == null) {
+            return true; // the socket's peer is the client: counted at accept
+        }
         InetSocketAddress client = c.transport.remoteAddress();
-        if (proxy != null && c.context.log().debugEnabled()) {
+        if (c.context.log().debugEnabled()) {
             c.context.log().debug(c, "PROXY header: client " + client + " via " + proxy, null);
         }
         InetSocketAddress counted = c.admittedAs();
-        if (counted == null || client == null || client.equals(counted)) {
-            return true; // admission does not track addresses, or the socket's peer is the client
+        if (client == null || client.equals(counted)) {
+            return true;
         }
         String refusal = c.context.readmit(counted, client);
         if (refusal == null) {

@@ -14,9 +14,10 @@ public interface AdmissionRelease {
     void release(InetSocketAddress address);
 
     /**
-     * A connection admitted under {@code counted} comes from {@code client} (its PROXY header says so):
-     * counts it under {@code client} instead and returns null, or returns why it is refused (the client is at
-     * its per-address limit; the connection then stays counted under {@code counted} until it is released).
+     * A connection admitted under {@code counted} (null: not counted per address yet) comes from
+     * {@code client} (its PROXY header says so): counts it under {@code client} instead and returns null, or
+     * returns why it is refused (the client is at its per-address limit; the connection then stays counted
+     * under {@code counted} until it is released).
      */
     default String readmit(InetSocketAddress counted, InetSocketAddress client) {
         return null;

@@ -63,6 +63,12 @@ public final class ProxyTransportFactory implements TransportFactory, TransportL
         return timeoutNanos;
     }
 
+    /** The socket's peer is the proxy: the per-address count waits for the header's client. */
+    @Override
+    public boolean readsClientAddress() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "PROXY protocol " + expected;

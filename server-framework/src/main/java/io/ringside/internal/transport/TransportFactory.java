@@ -22,6 +22,15 @@ public interface TransportFactory {
     }
 
     /**
+     * Whether its transports learn the client's address from the peer's first bytes (a PROXY header): the
+     * socket's peer is then a proxy, so admission counts the connection per address only once the client is
+     * named, not at accept.
+     */
+    default boolean readsClientAddress() {
+        return false;
+    }
+
+    /**
      * This factory's transport with {@code outer} laid over it: {@code proxyHeaders.then(tls)} reads the PROXY
      * header first on the wire, then does the TLS handshake over the bytes after it. The prefaces run one after
      * the other, so the connection's preface timeout is the sum of both.
@@ -37,6 +46,11 @@ public interface TransportFactory {
             @Override
             public long prefaceTimeoutNanos() {
                 return first.prefaceTimeoutNanos() + outer.prefaceTimeoutNanos();
+            }
+
+            @Override
+            public boolean readsClientAddress() {
+                return first.readsClientAddress();
             }
 
             @Override

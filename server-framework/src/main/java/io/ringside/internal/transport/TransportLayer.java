@@ -5,7 +5,10 @@ package io.ringside.internal.transport;
  * (the header comes first on the wire, so it is the inner one). A layer's transport must pass on what it does
  * not change: {@link Transport#remoteAddress()}, {@link Transport#localAddress()} and
  * {@link Transport#proxyAddress()} of the inner transport, {@link Transport#interest} when it needs nothing
- * else, and be {@link Transport#established()} only once the inner one is. See {@link TransportFactory#then}.
+ * else; be {@link Transport#established()} only once the inner one is; report {@link Transport#hasBufferedInput()}
+ * while the inner one does (the PROXY header reader may hold bytes read past the header). Bytes that a read of
+ * the inner transport returns are always the peer's bytes after the inner preface, even from the read that
+ * completed it. See {@link TransportFactory#then}.
  *
  * <p>Thread-safe: {@link #over} runs on the worker that registers the socket.
  */
