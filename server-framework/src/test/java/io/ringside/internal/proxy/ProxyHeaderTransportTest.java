@@ -64,6 +64,10 @@ class ProxyHeaderTransportTest {
                 tlv(0x01, "h2".getBytes(StandardCharsets.US_ASCII)), tlv(0x02, "example.com".getBytes(StandardCharsets.US_ASCII)),
                 tlv(0x04, new byte[0]), tlv(0x05, new byte[128]), tlv(0x20, ssl), tlv(0x30, "ns1".getBytes(StandardCharsets.US_ASCII)),
                 tlv(0xE0, new byte[7]))), ProxyProtocol.V2, "TCP4", "10.1.2.3:4000", "10.0.0.1:443"));
+        cases.add(new Case("v2 as HAProxy 2.6.12 sends it (send-proxy-v2 proxy-v2-options crc32c,unique-id)",
+                com.google.common.io.BaseEncoding.base16().lowerCase().decode(
+                        "0d0a0d0a000d0a515549540a211100167f0000057f000001e9eb8ab7030004882bd9b4050000"),
+                ProxyProtocol.V2, "TCP4", "127.0.0.5:59883", "127.0.0.1:35511"));
         cases.add(new Case("v2 UDP4", v2(PROXY, 0x12, new byte[12]), ProxyProtocol.V2, "UDP4", null, null));
         cases.add(new Case("v2 UNIX stream", v2(PROXY, 0x31, unixPaths), ProxyProtocol.V2, "UNIX", null, null));
         cases.add(new Case("v2 UNIX datagram with a TLV", v2(PROXY, 0x32, concat(unixPaths, tlv(0x04, new byte[3]))),
