@@ -201,6 +201,38 @@ class ProxyProtocolSocketTest extends LoopbackServerTest {
         assertEquals(0, server().stats().get(Metric.REFUSED));
     }
 
+    @Test
+    void connectionsWaitingForTheRestOfTheirHeaderHoldNoReadBuffer() throws Exception {
+        InetSocketAddress server = start("v1", "READ_BUFFER_BYTES", "64k");
+        java.util.List<Socket> waiting = new java.util.ArrayList<>();
+        try {
+            long before = directMemoryUsed();
+            for (int i = 0; i < 200; i++) {
+                Socket s = connect(server);
+                s.getOutputStream().write("PROXY TCP4 10.3.".getBytes(StandardCharsets.US_ASCII));
+                waiting.add(s);
+            }
+            for (int probe = 0; probe < 2; probe++) { // one per worker (round-robin): each has read the partial headers
+                try (Socket s = connect(server)) {
+                    s.getOutputStream().write(v1("PROXY TCP4 10.3.0.1 10.0.0.1 1 2"));
+                    assertTrue(reader(s).readLine().startsWith("OPEN remote=/10.3.0.1:1"));
+                }
+            }
+            long growth = directMemoryUsed() - before;
+            assertTrue(growth < 2L << 20, "200 connections inside their header hold " + growth + " bytes of direct buffers");
+            assertEquals(2, opened.get());
+        } finally {
+            for (Socket s : waiting) {
+                s.close();
+            }
+        }
+    }
+
+    private static long directMemoryUsed() {
+        return java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
     private io.ringside.server.RingsideServer server() {
         return server;
     }

@@ -61,6 +61,7 @@ public final class ConnectionOpen {
             if (c.context.draining()) {
                 ConnectionEvents.closeNow(c, CloseReason.SERVER_STOP);
             } else {
+                c.input.compact(); // nothing was read into it: the pooled buffer goes back while the preface waits
                 c.transport.interest(true, c.output.pending() > 0);
             }
             return false;
