@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
-/** PROXY protocol headers as a proxy sends them (HAProxy's doc/proxy-protocol.txt), built byte by byte for the tests. */
+/** PROXY protocol headers as a proxy sends them (HAProxy's doc/proxy-protocol.txt), built byte by byte for the tests. Stateless. */
 public final class ProxyHeaderBytes {
     public static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     public static final int PROXY = 0x21;

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Debian's HAProxy run in the foreground ({@code -db}) as a child process with a configuration the test
  * writes (loopback addresses only), its output to a log file; started once every frontend port accepts,
  * stopped by its PID ({@link Process#destroy}, SIGTERM). {@code config/ci/install-peers.sh} installs it.
+ *
+ * <p>Used by the test's thread only.
  */
 final class HaproxyProcess implements AutoCloseable {
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");

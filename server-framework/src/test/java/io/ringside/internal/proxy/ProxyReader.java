@@ -13,6 +13,8 @@ import java.util.Arrays;
  * Drives a {@link ProxyHeaderTransport} over an in-memory peer as a connection would: feed chunks, read after
  * each until a read returns 0 with nothing buffered; records when the header completed, what the reads
  * returned after it, and a refusal.
+ *
+ * <p>Confined to the test's thread (it plays the connection's worker).
  */
 final class ProxyReader {
     final MemoryTransport peer = new MemoryTransport();
