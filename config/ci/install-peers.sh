@@ -6,6 +6,7 @@
 #   libmemcached-tools   memccapable (MemccapableIT) and memcaslap (MemcaslapIT)
 #   python3-pymemcache   pymemcache for Debian's /usr/bin/python3 (PymemcacheIT)
 #   nutcracker           twemproxy 0.5, the sharding proxy in front of three daemons (MemcachedShardIT)
+#   haproxy              Debian's HAProxy 2.6, the PROXY protocol sender of HaproxyProxyProtocolIT
 #   systemd              systemd-analyze verify of config/systemd/ringside.service (DeploymentFilesIT);
 #                        installed only for the tool, no service is started
 #
@@ -22,6 +23,7 @@ PEERS=(
   "libmemcached-tools /usr/bin/memccapable"
   "libmemcached-tools /usr/bin/memcaslap"
   "nutcracker /usr/sbin/nutcracker"
+  "haproxy /usr/sbin/haproxy"
   "systemd /usr/bin/systemd-analyze"
 )
 
@@ -38,7 +40,7 @@ if ((${#missing[@]} == 0)); then
 fi
 [[ $(id -u) -eq 0 ]] || die "missing ${missing[*]} and not root: run 'apt-get install -y ${missing[*]}' as root"
 say "installing ${missing[*]} with apt-get"
-apt-get update -q
+apt-get update -q -o DPkg::Lock::Timeout=300
 # policy-rc.d: do not let a package start its service (memcached on 11211, haproxy, nutcracker); the
 # tests start their own.
 policy=/usr/sbin/policy-rc.d
@@ -47,7 +49,7 @@ if [[ ! -e $policy ]]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
 fi
 rc=0
-DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q -o DPkg::Lock::Timeout=120 "${missing[@]}" || rc=$?
+DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}" || rc=$?
 ((created_policy)) && rm -f "$policy"
 ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
 for peer in "${PEERS[@]}"; do

@@ -35,6 +35,17 @@ public enum CloseReason {
     CONNECT_FAILED,
     /** An outbound connection was not made within its connect timeout; as {@link #CONNECT_FAILED}, no onOpen. */
     CONNECT_TIMEOUT,
+    /**
+     * The listener expects a PROXY protocol header ({@code proxy-protocol}) and the connection did not start
+     * with a valid one: junk, a header of the wrong version, a malformed or oversized one, or one cut short by
+     * the end of stream. The handler never heard of the connection.
+     */
+    BAD_PROXY_HEADER,
+    /**
+     * Refused at a limit after it was accepted: its PROXY header named a client already at
+     * {@code max-connections-per-address}. The refused reply was sent first; the handler never heard of it.
+     */
+    REFUSED,
     /** The server stopped and this connection drained cleanly. */
     SERVER_STOP,
     /** The server stopped and this connection's output could not be flushed before the drain deadline. */

@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
  * A handler's view of its connection: write replies, close, pause, run work on the connection's own loop.
  *
  * <p>Threading: confined to the worker that owns the connection. Only {@link #execute},
- * {@link #schedule}, {@link #id()}, {@link #remoteAddress()} and {@link #localAddress()} may be called
+ * {@link #schedule}, {@link #id()}, {@link #remoteAddress()}, {@link #localAddress()} and
+ * {@link #proxyAddress()} may be called
  * from other threads; {@code execute} and {@code schedule} hand the work over to the owning worker. Every
  * other method asserts (with {@code -ea}) that it runs on the owning worker.
  *
@@ -27,11 +28,27 @@ public interface Connection {
     /** Server-unique id, as in log lines ({@code [conn-42]}). */
     long id();
 
-    /** The peer's address (null when it cannot be known, e.g. the socket is already gone). */
+    /**
+     * The peer's address (null when it cannot be known, e.g. the socket is already gone): the client's, from
+     * the PROXY header, on a listener that reads one (see {@link #proxyAddress()}).
+     */
     InetSocketAddress remoteAddress();
 
-    /** This end's address (null when it cannot be known). */
+    /**
+     * This end's address (null when it cannot be known). Behind a proxy that sent a PROXY header, the
+     * address the client connected to, as the header says.
+     */
     InetSocketAddress localAddress();
+
+    /**
+     * The address of the proxy that connected on the client's behalf (the socket's peer) when the listener
+     * reads a PROXY protocol header ({@code proxy-protocol}); null when it does not. {@link #remoteAddress()}
+     * is then the client's address from the header, or the proxy's own for a header that names no client
+     * (a {@code LOCAL} health check, {@code UNKNOWN}, a UNIX socket or an unspecified family).
+     */
+    default InetSocketAddress proxyAddress() {
+        return null;
+    }
 
     /** Queues {@code len} bytes of {@code src} from {@code off}. */
     Connection write(byte[] src, int off, int len);

@@ -1,9 +1,6 @@
 package io.ringside;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -155,6 +152,9 @@ public final class ServerConfig {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
 
+    /** The PROXY header the plain listener expects ({@code OFF}: none), and how long a connection may take to send it. */
+    public ProxyProtocol proxyProtocol() { return (ProxyProtocol) values[Setting.PROXY_PROTOCOL.ordinal()]; }
+    public Duration proxyProtocolTimeout() { return Duration.ofMillis(longValue(Setting.PROXY_PROTOCOL_TIMEOUT)); }
     private int intValue(Setting s) { return (Integer) values[s.ordinal()]; }
     private long longValue(Setting s) { return (Long) values[s.ordinal()]; }
 
@@ -235,6 +235,8 @@ public final class ServerConfig {
         public Builder adminPort(int port) { return put(Setting.ADMIN_PORT, port); }
         /** {@link Setting#DRAIN_DELAY}, whole milliseconds. */
         public Builder drainDelay(Duration delay) { return put(Setting.DRAIN_DELAY, delay); }
+        public Builder proxyProtocol(ProxyProtocol expected) { return set(Setting.PROXY_PROTOCOL, String.valueOf(expected)); }
+        public Builder proxyProtocolTimeout(Duration timeout) { return put(Setting.PROXY_PROTOCOL_TIMEOUT, timeout); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
 
@@ -249,32 +251,13 @@ public final class ServerConfig {
         }
 
         /** Applies every known key of {@code properties}; an unknown key is an error (a typo must not pass silently). */
-        public Builder applyProperties(Properties properties) {
-            for (String key : properties.stringPropertyNames()) {
-                set(Setting.byKey(key), properties.getProperty(key));
-            }
-            return this;
-        }
+        public Builder applyProperties(Properties properties) { SettingLayers.applyProperties(this, properties); return this; }
 
         /** Reads a properties file (UTF-8) and applies it. */
-        public Builder loadProperties(Path file) throws IOException {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            return applyProperties(p);
-        }
+        public Builder loadProperties(Path file) throws IOException { return applyProperties(SettingLayers.read(file)); }
 
         /** Applies every {@code RINGSIDE_*} variable that names a setting; others are ignored. */
-        public Builder applyEnvironment(Map<String, String> environment) {
-            for (Setting s : Setting.values()) {
-                String v = environment.get(s.environmentVariable());
-                if (v != null && !v.isBlank()) {
-                    set(s, v);
-                }
-            }
-            return this;
-        }
+        public Builder applyEnvironment(Map<String, String> environment) { SettingLayers.applyEnvironment(this, environment); return this; }
 
         /**
          * Checks the settings against each other and freezes them.

@@ -40,10 +40,12 @@ public enum Setting {
     ADMIN_HOST(Kind.TEXT, "127.0.0.1", 0, 0, "Address of the admin HTTP listener (/metrics, /health/live, /health/ready)."),
     ADMIN_PORT(Kind.INT, "-1", -1, 65_535, "Port of the admin HTTP listener: -1 turns it off, 0 picks a free port."),
     DRAIN_DELAY(Kind.MILLIS, "0", 0, 3_600_000, "On stop: how long /health/ready reports 503 while the listener still accepts,"
-            + " before the drain starts (time for a balancer to notice; 0: none).");
+            + " before the drain starts (time for a balancer to notice; 0: none)."),
+    PROXY_PROTOCOL(Kind.PROXY, "off", 0, 0, "PROXY protocol header expected first on each plain connection: off, v1, v2 or any (never guessed; a connection without a valid one is closed)."),
+    PROXY_PROTOCOL_TIMEOUT(Kind.MILLIS, "5s", 1, 3_600_000, "Close a connection whose PROXY header is not complete within this.");
 
     /** The value types a setting can have. */
-    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
+    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL, PROXY }
 
     private final Kind kind;
     private final String defaultValue;
@@ -112,6 +114,8 @@ public enum Setting {
                     return Boolean.parseBoolean(text);
                 case EOL:
                     return EndOfLine.valueOf(text.toUpperCase(Locale.ROOT));
+                case PROXY:
+                    return ProxyProtocol.parse(text);
                 case INT:
                     return (int) checkRange(Long.parseLong(text));
                 case SIZE:

@@ -85,6 +85,7 @@ class ServerConfigTest {
                 .set(Setting.LOOP_LAG_WARNING, "250ms")
                 .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
                 .set(Setting.ADMIN_HOST, "127.0.0.2").set(Setting.ADMIN_PORT, "9100").set(Setting.DRAIN_DELAY, "5s")
+                .set(Setting.PROXY_PROTOCOL, "V2").set(Setting.PROXY_PROTOCOL_TIMEOUT, "2s")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -96,6 +97,7 @@ class ServerConfigTest {
                 .maxConnectionsPerAddress(2).refusedReply("ERROR Too many open connections").loopLagWarning(Duration.ofMillis(250))
                 .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
                 .adminHost("127.0.0.2").adminPort(9100).drainDelay(Duration.ofSeconds(5))
+                .proxyProtocol(ProxyProtocol.V2).proxyProtocolTimeout(Duration.ofSeconds(2))
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());
@@ -105,6 +107,23 @@ class ServerConfigTest {
         assertEquals(4, typed.maxOffloadsPerConnection());
         assertEquals(8, typed.offloadThreads());
         assertEquals(Duration.ofMinutes(2), typed.lineTimeout());
+        assertEquals(ProxyProtocol.V2, typed.proxyProtocol());
+        assertEquals(Duration.ofSeconds(2), typed.proxyProtocolTimeout());
+    }
+
+    @Test
+    void proxyProtocolTakesOffV1V2OrAnyInAnyCase() {
+        assertEquals(ProxyProtocol.OFF, ServerConfig.defaults().proxyProtocol(), "off by default: a header is never guessed");
+        assertEquals(ProxyProtocol.ANY, ServerConfig.builder().set(Setting.PROXY_PROTOCOL, " Any ").build().proxyProtocol());
+        assertEquals(ProxyProtocol.V1, ServerConfig.builder().applyEnvironment(Map.of("RINGSIDE_PROXY_PROTOCOL", "v1")).build().proxyProtocol());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().set(Setting.PROXY_PROTOCOL, "v3"));
+        assertEquals("invalid proxy-protocol 'v3': expected off, v1, v2 or any", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().proxyProtocol(null));
+        assertEquals("invalid proxy-protocol 'null': expected off, v1, v2 or any", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.PROXY_PROTOCOL_TIMEOUT, "0"));
+        assertEquals("invalid proxy-protocol-timeout '0': must be between 1 and 3600000", e.getMessage());
+        assertEquals(Duration.ofSeconds(5), ServerConfig.defaults().proxyProtocolTimeout());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.ringside.CloseReason;
 import io.ringside.HandlerFactory;
 import io.ringside.LineHandler;
 import io.ringside.Metric;
+import io.ringside.ProxyProtocol;
 import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
@@ -13,7 +14,7 @@ import io.ringside.internal.accept.Listener;
 import io.ringside.internal.admin.AdminListener;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
-import io.ringside.internal.transport.TransportFactory;
+import io.ringside.internal.proxy.ProxyTransportFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -90,7 +91,7 @@ public final class RingsideServer implements AutoCloseable {
             List<WorkerLoop> loops = new ArrayList<>();
             try {
                 listeners.add(Listener.bind("plain", config.host(), config.port(), config.reusePort(), config.backlog(),
-                        TransportFactory.PLAIN));
+                        ProxyTransportFactory.forConfig(config)));
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
@@ -127,6 +128,9 @@ public final class RingsideServer implements AutoCloseable {
                 admin.start();
                 LOG.info("admin listener on {}:{} (/metrics, /health/live, /health/ready)",
                         admin.localAddress().getHostString(), admin.localAddress().getPort());
+            }
+            if (config.proxyProtocol() != ProxyProtocol.OFF) {
+                LOG.info("expecting a PROXY protocol {} header first on every connection", config.proxyProtocol());
             }
             return this;
         }

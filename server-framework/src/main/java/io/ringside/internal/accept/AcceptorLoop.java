@@ -164,7 +164,7 @@ public final class AcceptorLoop implements Runnable {
 
     private void admit(SocketChannel ch, TransportFactory transports) {
         InetSocketAddress remote = null;
-        if (admission.tracksAddresses()) {
+        if (admission.tracksAddresses() && !transports.readsClientAddress()) { // else counted once the client is named
             try {
                 remote = (InetSocketAddress) ch.getRemoteAddress();
             } catch (IOException e) {

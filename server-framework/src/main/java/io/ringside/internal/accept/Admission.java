@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the process is out of descriptors (resumed as soon as a connection closes).
  *
  * <p>Thread-safe. The acceptor admits (increments); the worker that owns a connection releases it when
- * the connection closes (decrements). A refused connection never counts.
+ * the connection closes (decrements), and moves it to its client's address once a PROXY header named the
+ * client ({@link #readmit}). A refused connection never counts.
  */
 public final class Admission implements AdmissionRelease {
     private final int maxConnections;
@@ -68,6 +69,28 @@ public final class Admission implements AdmissionRelease {
         if (maxPerAddress > 0 && remote != null) {
             perAddress.computeIfPresent(remote.getAddress(), (a, n) -> n == 1 ? null : n - 1);
         }
+    }
+
+    /**
+     * Any worker: a connection admitted under {@code counted} (null: accepted on a listener whose connections
+     * name their client, so not counted per address yet) turned out (PROXY header) to come from {@code client}.
+     * The per-address count moves to the client's address, unless the client is at its limit: then nothing
+     * moves and the refusal reason is returned. The total does not change.
+     */
+    @Override
+    public String readmit(InetSocketAddress counted, InetSocketAddress client) {
+        if (maxPerAddress <= 0 || client == null || counted != null && counted.getAddress().equals(client.getAddress())) {
+            return null;
+        }
+        Integer n = perAddress.merge(client.getAddress(), 1, Integer::sum);
+        if (n > maxPerAddress) {
+            perAddress.computeIfPresent(client.getAddress(), (a, k) -> k == 1 ? null : k - 1);
+            return "too many connections from " + client.getAddress().getHostAddress();
+        }
+        if (counted != null) {
+            perAddress.computeIfPresent(counted.getAddress(), (a, k) -> k == 1 ? null : k - 1);
+        }
+        return null;
     }
 
     boolean tracksAddresses() {

@@ -65,6 +65,13 @@ public interface ConnectionContext {
      */
     TransportConnection connect(InetSocketAddress address, long timeoutNanos, LineHandler handler);
 
+    /**
+     * A connection that admission counted under {@code counted} comes from {@code client} (its PROXY header
+     * says so): counts it under the client instead. Null when done; else the line to refuse it with (the
+     * client is at its per-address limit; the connection stays counted under {@code counted} until it closes).
+     */
+    String readmit(InetSocketAddress counted, InetSocketAddress client);
+
     /** Called once by a connection as it closes, after its counters and before its handler hears it. */
     void closed(TransportConnection c, CloseReason reason, long unflushedBytes);
 }

@@ -1,6 +1,8 @@
 package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
+import io.ringside.Metric;
+import java.net.InetSocketAddress;
 
 /**
  * How a registered connection becomes open: first the transport's preface, if it has one (a PROXY
@@ -123,11 +125,47 @@ public final class ConnectionOpen {
             if (c.context.draining()) {
                 ConnectionEvents.closeNow(c, CloseReason.SERVER_STOP);
             } else {
+                c.input.compact(); // nothing was read into it: the pooled buffer goes back while the preface waits
                 c.transport.interest(true, c.output.pending() > 0);
             }
             return false;
         }
+        if (!admitClient(c)) {
+            return false;
+        }
         openHandler(c);
         return c.state != ConnectionState.CLOSED;
+    }
+
+    /**
+     * Once the preface named the client (a PROXY header), admission counts the connection per address under
+     * the client (or under the proxy, for a header that names none: a health check). A client at its
+     * per-address limit is refused as the acceptor refuses: the refused reply, then the close
+     * ({@link CloseReason#REFUSED}); the handler never hears of it. False then.
+     */
+    private static boolean admitClient(TransportConnection c) {
+        InetSocketAddress proxy = c.transport.proxyAddress();
+        if (proxy == null) {
+            return true; // the socket's peer is the client: counted at accept
+        }
+        InetSocketAddress client = c.transport.remoteAddress();
+        if (c.context.log().debugEnabled()) {
+            c.context.log().debug(c, "PROXY header: client " + client + " via " + proxy, null);
+        }
+        InetSocketAddress counted = c.admittedAs();
+        if (client == null || client.equals(counted)) {
+            return true;
+        }
+        String refusal = c.context.readmit(counted, client);
+        if (refusal == null) {
+            c.admittedAs(client);
+            return true;
+        }
+        c.context.counters().increment(Metric.REFUSED);
+        c.context.log().warnRateLimited(c, "refused a connection: {}", refusal);
+        c.write(refusal).writeEndOfLine();
+        ConnectionEvents.closeAfterFlush(c, CloseReason.REFUSED);
+        ConnectionEvents.flush(c);
+        return false;
     }
 }

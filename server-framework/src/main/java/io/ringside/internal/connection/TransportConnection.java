@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * through {@link ConnectionEvents}; it knows its loop only as a {@link ConnectionContext}.
  *
  * <p>Confined to its loop from registration to close; every method but {@link #id()},
- * {@link #remoteAddress()}, {@link #localAddress()}, {@link #execute} and {@link #schedule} asserts that.
+ * {@link #remoteAddress()}, {@link #localAddress()}, {@link #proxyAddress()}, {@link #execute} and
+ * {@link #schedule} asserts that.
  */
 public final class TransportConnection extends ConnectionOutput {
     private static final AtomicIntegerFieldUpdater<TransportConnection> REMOTE_TASKS =
@@ -64,8 +65,12 @@ public final class TransportConnection extends ConnectionOutput {
     /** In the loop's flush queue (written to from outside its own events, e.g. by a relay's other side). */
     boolean flushQueued;
     private Object attachment;
-    /** The remote address admission counted this connection under (or null). */
-    private final InetSocketAddress admittedAs;
+    /**
+     * The remote address admission counted this connection under (or null): the socket's peer, then the
+     * client's once a PROXY header named it. Written on the worker before onOpen; read by remoteAddress() on
+     * any thread.
+     */
+    private volatile InetSocketAddress admittedAs;
     /** Index in the loop's connection table (swap-remove), -1 outside it. */
     public int slot = -1;
 
@@ -104,6 +109,11 @@ public final class TransportConnection extends ConnectionOutput {
     /** The address admission counted this connection under (null when it does not track addresses). */
     public InetSocketAddress admittedAs() {
         return admittedAs;
+    }
+
+    /** Admission now counts this connection under {@code client} (from its PROXY header). */
+    void admittedAs(InetSocketAddress client) {
+        admittedAs = client;
     }
 
     /** Any thread: +1 when a task for this connection is posted from another thread, -1 (worker) once it ran. */
@@ -157,6 +167,11 @@ public final class TransportConnection extends ConnectionOutput {
     @Override
     public InetSocketAddress localAddress() {
         return transport.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return transport.proxyAddress();
     }
 
     @Override

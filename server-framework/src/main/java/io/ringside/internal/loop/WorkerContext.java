@@ -20,6 +20,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class WorkerContext implements ConnectionContext {
     private final Limits limits;
     private final Executor offloads;
     private final AdmissionRelease admission;
+    private final UnaryOperator<String> refusedReply;
     /** Set once before the loop runs (its thread, or the harness's), read by the confinement checks. */
     private volatile Thread thread;
     /** Outbound connects; without a selector ({@link #network}) every connect fails (the harness). */
@@ -63,6 +65,7 @@ public final class WorkerContext implements ConnectionContext {
         this.limits = new Limits(config);
         this.offloads = offloads;
         this.admission = admission;
+        this.refusedReply = config::refusedReply;
         this.inbox = new Inbox(waker);
         this.timers = new TimerHeap(this::inLoop, System::nanoTime, task -> inbox.post(null, task));
     }
@@ -210,6 +213,12 @@ public final class WorkerContext implements ConnectionContext {
     @Override
     public Executor offloadExecutor() {
         return offloads;
+    }
+
+    @Override
+    public String readmit(InetSocketAddress counted, InetSocketAddress client) {
+        String refusal = admission.readmit(counted, client);
+        return refusal == null ? null : refusedReply.apply(refusal);
     }
 
     @Override

@@ -60,6 +60,11 @@ public final class ConnectionLog {
         }
     }
 
+    /** Whether {@link #debug} logs: check it before building a message from parts. */
+    public boolean debugEnabled() {
+        return logger.isDebugEnabled();
+    }
+
     public void debug(Object conn, String message, Throwable error) {
         if (logger.isDebugEnabled()) {
             logger.debug("[{}] {}{}", conn, message, error == null ? "" : ": " + error);

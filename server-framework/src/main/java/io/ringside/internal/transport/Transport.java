@@ -72,4 +72,14 @@ public interface Transport extends OutputQueue.BufferSink {
 
     /** This end's address; null when unknown. */
     InetSocketAddress localAddress();
+
+    /**
+     * The proxy that connected on the client's behalf, when this transport read a PROXY header (then
+     * {@link #remoteAddress()} and {@link #localAddress()} are the header's); null otherwise. A transport laid
+     * over another ({@link TransportLayer}, e.g. TLS over a PROXY header reader) returns its inner transport's
+     * three addresses.
+     */
+    default InetSocketAddress proxyAddress() {
+        return null;
+    }
 }

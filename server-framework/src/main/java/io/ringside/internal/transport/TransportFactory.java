@@ -20,4 +20,43 @@ public interface TransportFactory {
     default long prefaceTimeoutNanos() {
         return 0;
     }
+
+    /**
+     * Whether its transports learn the client's address from the peer's first bytes (a PROXY header): the
+     * socket's peer is then a proxy, so admission counts the connection per address only once the client is
+     * named, not at accept.
+     */
+    default boolean readsClientAddress() {
+        return false;
+    }
+
+    /**
+     * This factory's transport with {@code outer} laid over it: {@code proxyHeaders.then(tls)} reads the PROXY
+     * header first on the wire, then does the TLS handshake over the bytes after it. The prefaces run one after
+     * the other, so the connection's preface timeout is the sum of both.
+     */
+    default TransportFactory then(TransportLayer outer) {
+        TransportFactory first = this;
+        return new TransportFactory() {
+            @Override
+            public Transport open(SocketTransport socket) {
+                return outer.over(first.open(socket));
+            }
+
+            @Override
+            public long prefaceTimeoutNanos() {
+                return first.prefaceTimeoutNanos() + outer.prefaceTimeoutNanos();
+            }
+
+            @Override
+            public boolean readsClientAddress() {
+                return first.readsClientAddress();
+            }
+
+            @Override
+            public String toString() {
+                return first + " then " + outer;
+            }
+        };
+    }
 }
