@@ -45,6 +45,9 @@ public final class CacheStore {
     private final StoreTime time;
     private final SlabAllocator mem;
     private final Items items;
+    private final ItemReads reads;
+    private final ItemWrites writes;
+    private final ItemRewrites rewrites;
 
     /**
      * A store with the given settings; takes no item memory until items arrive.
@@ -53,7 +56,7 @@ public final class CacheStore {
      *     silently hold fewer items): start the JVM with {@code -XX:MaxDirectMemorySize} of at least the limit
      */
     public CacheStore(StoreConfig config) {
-        long direct = SlabAllocator.directMemoryLimit();
+        long direct = SlabPages.directMemoryLimit();
         if (config.memoryLimitBytes() > direct) {
             throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
                     + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
@@ -61,8 +64,11 @@ public final class CacheStore {
         }
         this.config = config;
         this.time = new StoreTime(config.clock());
-        this.mem = new SlabAllocator(config, stats);
+        this.mem = new SlabAllocator(config, SlabClass.buildAll(config, SlabClass.listsFor(config.workers())), stats);
         this.items = new Items(config, mem, time, stats);
+        this.reads = new ItemReads(items);
+        this.rewrites = new ItemRewrites(items);
+        this.writes = new ItemWrites(items, rewrites);
         Victims victims = new IndexedVictims(items);
         mem.attach(new ClockSweep(mem, victims), new PageMover(mem, victims, stats), victims);
     }
@@ -77,15 +83,13 @@ public final class CacheStore {
         return stats;
     }
 
-    // ------------------------------------------------------------------------------------------------- reads
-
     /**
      * get / gets: on a hit, calls the sink once and returns true; false on a miss (an expired or flushed item is a
      * miss, and is unlinked if that needs no waiting). Threading: any thread; holds the key's stripe lock shared
      * (concurrent reads of one stripe proceed together) for the lookup and the sink call.
      */
     public boolean get(byte[] key, int off, int len, ValueSink sink) {
-        return items.read(key, off, len, null, sink, false, 0);
+        return reads.read(key, off, len, null, sink, false, 0);
     }
 
     /**
@@ -94,7 +98,7 @@ public final class CacheStore {
      * ValueSink)}; {@code meta} belongs to the calling connection.
      */
     public boolean get(byte[] key, int off, int len, ItemMeta meta, ValueSink sink) {
-        return items.read(key, off, len, meta, sink, false, 0);
+        return reads.read(key, off, len, meta, sink, false, 0);
     }
 
     /**
@@ -102,7 +106,7 @@ public final class CacheStore {
      * stripe lock exclusively for the lookup, the touch and the sink call.
      */
     public boolean getAndTouch(byte[] key, int off, int len, int exptime, ValueSink sink) {
-        return items.read(key, off, len, null, sink, true, exptime);
+        return reads.read(key, off, len, null, sink, true, exptime);
     }
 
     /**
@@ -110,7 +114,7 @@ public final class CacheStore {
      * ValueSink)}, filling {@code meta} (if not null, after the touch) before calling {@code sink} (if not null).
      */
     public boolean getAndTouch(byte[] key, int off, int len, int exptime, ItemMeta meta, ValueSink sink) {
-        return items.read(key, off, len, meta, sink, true, exptime);
+        return reads.read(key, off, len, meta, sink, true, exptime);
     }
 
     // ------------------------------------------------------------------------------------------------ writes
@@ -127,14 +131,14 @@ public final class CacheStore {
     public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
             int valueLen, int flags, int exptime, long casUnique) {
         checkRange(value.length, valueOff, valueLen);
-        return items.store(mode, key, keyOff, keyLen, value, null, valueOff, valueLen, flags, exptime, casUnique);
+        return writes.store(mode, key, keyOff, keyLen, value, null, valueOff, valueLen, flags, exptime, casUnique);
     }
 
     /** As {@link #store(StoreMode, byte[], int, int, byte[], int, int, int, int, long)}, the value in a buffer (absolute range; its position is not used or changed). */
     public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, ByteBuffer value, int valueOff,
             int valueLen, int flags, int exptime, long casUnique) {
         checkRange(value.capacity(), valueOff, valueLen);
-        return items.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
+        return writes.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
     }
 
     /** A reusable reservation bound to this store, for one connection (allocates; call once per connection). */
@@ -162,7 +166,7 @@ public final class CacheStore {
         if (valueLength < 0) {
             throw new IllegalArgumentException("valueLength < 0: " + valueLength);
         }
-        return items.reserve(r, key, keyOff, keyLen, valueLength);
+        return writes.reserve(r, key, keyOff, keyLen, valueLength);
     }
 
     /**
@@ -179,7 +183,7 @@ public final class CacheStore {
         if (r.remaining() != 0) {
             throw new IllegalStateException("reservation not filled: " + r.remaining() + " bytes missing");
         }
-        return items.commit(r, mode, flags, exptime, casUnique);
+        return writes.commit(r, mode, flags, exptime, casUnique);
     }
 
     /**
@@ -188,13 +192,13 @@ public final class CacheStore {
      */
     public void abort(Reservation r) {
         if (r.store == this && r.isOpen()) {
-            items.abort(r);
+            writes.abort(r);
         }
     }
 
     /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean delete(byte[] key, int off, int len) {
-        return items.delete(key, off, len, false, 0) == StoreResult.STORED;
+        return writes.delete(key, off, len, false, 0) == StoreResult.STORED;
     }
 
     /**
@@ -203,7 +207,7 @@ public final class CacheStore {
      * a miss. The compare and the removal are one step under the stripe lock. Threading: any; stripe lock exclusive.
      */
     public StoreResult deleteIfCas(byte[] key, int off, int len, long casUnique) {
-        return items.delete(key, off, len, true, casUnique);
+        return writes.delete(key, off, len, true, casUnique);
     }
 
     /**
@@ -213,12 +217,12 @@ public final class CacheStore {
      * written, so concurrent increments never lose one; {@code out} belongs to the caller.
      */
     public DeltaStatus incr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, true, out);
+        return rewrites.delta(key, off, len, delta, true, out);
     }
 
     /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; otherwise as {@link #incr}. */
     public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, false, out);
+        return rewrites.delta(key, off, len, delta, false, out);
     }
 
     /**
@@ -228,12 +232,12 @@ public final class CacheStore {
      */
     public DeltaStatus deltaIfCas(byte[] key, int off, int len, long delta, boolean increment, long casUnique,
             DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
+        return rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
     }
 
     /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean touch(byte[] key, int off, int len, int exptime) {
-        return items.touch(key, off, len, exptime);
+        return reads.touch(key, off, len, exptime);
     }
 
     /**
