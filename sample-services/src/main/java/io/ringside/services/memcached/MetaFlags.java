@@ -23,6 +23,7 @@ final class MetaFlags {
     private ByteSpan line;
     private int ttl;
     private int vivify;
+    private int recache;
     private long cas;
     private long initial;
     private long delta;
@@ -70,6 +71,8 @@ final class MetaFlags {
                     ttl = (int) v;
                 } else if (f == 'N') {
                     vivify = (int) v;
+                } else {
+                    recache = (int) v;
                 }
                 return null;
             }
@@ -131,6 +134,11 @@ final class MetaFlags {
     /** {@code N}: the exptime of an item created on a miss. */
     int vivify() {
         return has('N') ? vivify : 0;
+    }
+
+    /** {@code R}: the exptime below which an item's remaining TTL wins the recache token. */
+    int recache() {
+        return has('R') ? recache : 0;
     }
 
     /** {@code C}: the CAS unique to compare. */

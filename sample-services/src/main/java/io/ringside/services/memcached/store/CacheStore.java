@@ -17,15 +17,10 @@ import java.nio.ByteBuffer;
  * A {@link ValueSink} runs under the stripe's shared lock and must not call back into the store.
  *
  * <h2>Memory layout, and why</h2>
- * Items live off-heap in slab pages (1 MiB direct buffers by default), each page carved into equal chunks of one
- * slab class (48 bytes and up by a factor of 1.25, as memcached's {@code -n 48 -f 1.25}). An item is a 28-byte
- * header, the key and the value in one chunk ({@link ItemLayout}). The index is one open-addressing {@code long[]}
- * per stripe: 8 bytes a slot (32 hash bits and a 32-bit chunk reference) at a load of at most 3/4. Chosen over one
- * object per item because the heap would hold 1 million items as 1-3 million objects (16-byte headers, references,
- * GC tracing of all of them) and every {@code set} would allocate; here the garbage collector sees a few thousand
- * long-lived objects, a {@code set} and a {@code get} allocate nothing, and an item costs its chunk plus about
- * 8 / load bytes of index. For 10-20 byte keys and 100-byte values: a 176-byte chunk (items of 138-148 bytes) plus
- * 10.7-21 bytes of index, against memcached 1.6's 192-byte chunk plus 8-16 bytes of hash table.
+ * Items live off-heap in slab pages carved into chunks of one slab class each, an item (28-byte header, key, value)
+ * in one chunk, indexed by one open-addressing {@code long[]} per stripe: the garbage collector sees a few thousand
+ * long-lived objects whatever the item count, and neither a {@code get} nor a {@code set} allocates. The package
+ * documentation has the layout, what an item costs against memcached, and why.
  *
  * <h2>Keys and values</h2>
  * Keys are byte ranges of 1 to {@value #MAX_KEY_LENGTH} bytes; the store accepts any bytes (the protocol decides
@@ -41,13 +36,14 @@ public final class CacheStore {
     static final int MEMCACHED_ITEM_OVERHEAD = 59;
 
     private final StoreConfig config;
-    private final StoreStats stats = new StoreStats();
+    private final StoreStats stats;
     private final StoreTime time;
     private final SlabAllocator mem;
     private final Items items;
     private final ItemReads reads;
     private final ItemWrites writes;
     private final ItemRewrites rewrites;
+    private final MetaReads meta;
 
     /**
      * A store with the given settings; takes no item memory until items arrive.
@@ -64,11 +60,14 @@ public final class CacheStore {
         }
         this.config = config;
         this.time = new StoreTime(config.clock());
-        this.mem = new SlabAllocator(config, SlabClass.buildAll(config, SlabClass.listsFor(config.workers())), stats);
+        SlabClass[] classes = SlabClass.buildAll(config, SlabClass.listsFor(config.workers()));
+        this.stats = new StoreStats(classes.length);
+        this.mem = new SlabAllocator(config, classes, stats);
         this.items = new Items(config, mem, time, stats);
         this.reads = new ItemReads(items);
         this.rewrites = new ItemRewrites(items);
         this.writes = new ItemWrites(items, rewrites);
+        this.meta = new MetaReads(items);
         Victims victims = new IndexedVictims(items);
         mem.attach(new ClockSweep(mem, victims), new PageMover(mem, victims, stats), victims);
     }
@@ -89,16 +88,7 @@ public final class CacheStore {
      * (concurrent reads of one stripe proceed together) for the lookup and the sink call.
      */
     public boolean get(byte[] key, int off, int len, ValueSink sink) {
-        return reads.read(key, off, len, null, sink, false, 0);
-    }
-
-    /**
-     * get with the meta protocol's extras: fills {@code meta} (if not null) before calling {@code sink} (if not
-     * null). A read that only wants the metadata passes a null sink. Threading: as {@link #get(byte[], int, int,
-     * ValueSink)}; {@code meta} belongs to the calling connection.
-     */
-    public boolean get(byte[] key, int off, int len, ItemMeta meta, ValueSink sink) {
-        return reads.read(key, off, len, meta, sink, false, 0);
+        return reads.read(key, off, len, sink, false, 0);
     }
 
     /**
@@ -106,23 +96,27 @@ public final class CacheStore {
      * stripe lock exclusively for the lookup, the touch and the sink call.
      */
     public boolean getAndTouch(byte[] key, int off, int len, int exptime, ValueSink sink) {
-        return reads.read(key, off, len, null, sink, true, exptime);
+        return reads.read(key, off, len, sink, true, exptime);
     }
 
     /**
-     * gat with the meta protocol's extras ({@code mg ... T}): as {@link #getAndTouch(byte[], int, int, int,
-     * ValueSink)}, filling {@code meta} (if not null, after the touch) before calling {@code sink} (if not null).
+     * mg / me: on a hit calls {@code visitor} once, with {@code view} bound to the item, and returns true; with
+     * {@link ReadOptions#VIVIFY} a miss creates an empty item (flags 0, no expiry, a new CAS) and visits that
+     * ({@link ItemView#created()}); else false (a miss, nothing called). {@code options} are {@link ReadOptions}
+     * bits. The item is bumped after the visit (unless {@link ReadOptions#NO_BUMP}), so the view reports the state
+     * before this access. Threading: any thread; the visit runs under the key's stripe lock, held shared unless
+     * {@link ReadOptions#TOUCH} (or while a created item is linked); {@code view} belongs to the caller.
      */
-    public boolean getAndTouch(byte[] key, int off, int len, int exptime, ItemMeta meta, ValueSink sink) {
-        return reads.read(key, off, len, meta, sink, true, exptime);
+    public boolean metaGet(byte[] key, int off, int len, int options, ItemView view, ItemVisitor visitor) {
+        return meta.read(key, off, len, options, view, visitor);
     }
 
     // ------------------------------------------------------------------------------------------------ writes
 
     /**
      * set / add / replace / append / prepend / cas with the whole value at hand in {@code value[valueOff,
-     * valueOff + valueLen)}. {@code casUnique} is used by {@link StoreMode#CAS} only; flags and exptime are ignored
-     * by append and prepend (the item keeps its own).
+     * valueOff + valueLen)}. {@code casUnique} is compared by {@link StoreMode#CAS}, and by append / prepend when
+     * it is not 0 (EXISTS if it differs); flags and exptime are ignored by append and prepend.
      *
      * <p>Threading: any thread. The chunk is taken and filled with no stripe lock held (this is where eviction
      * happens, if memory is full); the stripe lock is then held exclusively only to check the mode and swap the
@@ -211,6 +205,17 @@ public final class CacheStore {
     }
 
     /**
+     * md ... I: marks a live item stale ({@link ItemView#stale()}) instead of removing it, gives it a new CAS unique
+     * and frees its win token; with {@code retime}, also the new {@code exptime}. If {@code compare}, only when its
+     * CAS unique is {@code casUnique}. {@link StoreResult#STORED} (marked), {@link StoreResult#EXISTS} or
+     * {@link StoreResult#NOT_FOUND}. Threading: any; stripe lock exclusive.
+     */
+    public StoreResult invalidate(byte[] key, int off, int len, boolean compare, long casUnique, boolean retime,
+            int exptime) {
+        return meta.invalidate(key, off, len, compare, casUnique, retime, exptime);
+    }
+
+    /**
      * incr: adds {@code delta} (64-bit unsigned) modulo 2^64; the new value and CAS go into {@code out}. The new
      * number replaces the old in place, padded with spaces to the old length, as memcached does; a longer number
      * gets a new item. Threading: any thread; the stripe lock is held exclusively while the number is read and
@@ -262,20 +267,12 @@ public final class CacheStore {
         return items.indexBytes();
     }
 
-    /** The chunk sizes of the slab classes, smallest first. */
-    public int[] chunkSizes() {
-        int[] out = new int[mem.classes.length];
+    /** Each slab class's chunks and pages now (racy), smallest chunks first; index i is class i of {@link StoreStats}. */
+    public SlabUsage[] slabUsage() {
+        SlabUsage[] out = new SlabUsage[mem.classes.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = mem.classes[i].chunkBytes;
-        }
-        return out;
-    }
-
-    /** Pages held by each slab class (racy), in {@link #chunkSizes()} order. */
-    public int[] pagesPerClass() {
-        int[] out = new int[mem.classes.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = mem.classes[i].pageCount();
+            SlabClass c = mem.classes[i];
+            out[i] = new SlabUsage(c.chunkBytes, c.perPage, c.pageCount(), c.freeChunks());
         }
         return out;
     }

@@ -15,7 +15,7 @@ final class ItemReads {
         this.items = items;
     }
 
-    boolean read(byte[] key, int off, int len, ItemMeta meta, ValueSink sink, boolean touch, int exptime) {
+    boolean read(byte[] key, int off, int len, ValueSink sink, boolean touch, int exptime) {
         Items.checkKey(key, off, len);
         long h = KeyHash.hash(key, off, len, items.seed);
         IndexStripe st = items.stripe(h);
@@ -50,17 +50,14 @@ final class ItemReads {
             int accessed = ItemLayout.time(p, at);
             if (touch) {
                 p.putInt(at + ItemLayout.EXPIRY, items.time.expiry(exptime, now));
-                items.stats.increment(StoreCounter.TOUCH_HITS);
-            }
-            if (meta != null) {
-                fill(meta, p, at, m, accessed, now);
+                items.count(StoreCounter.TOUCH_HITS, ref);
             }
             if (accessed != now) {
                 // Racy between readers, who all write the same second: benign.
                 p.putInt(at + ItemLayout.TIME, now);
             }
             ItemLayout.setBits(p, at, ItemLayout.REFERENCED | ItemLayout.FETCHED);
-            items.stats.increment(StoreCounter.GET_HITS);
+            items.count(StoreCounter.GET_HITS, ref);
             if (sink != null) {
                 int klen = ItemLayout.keyLength(m);
                 sink.value(items.mem.view(ref), ItemLayout.valueOffset(at, klen), ItemLayout.valueLength(p, at),
@@ -82,16 +79,6 @@ final class ItemReads {
         }
     }
 
-    private void fill(ItemMeta meta, ByteBuffer p, int at, int m, int accessed, int now) {
-        int expiry = ItemLayout.expiry(p, at);
-        meta.flags = ItemLayout.flags(p, at);
-        meta.cas = ItemLayout.cas(p, at);
-        meta.valueLength = ItemLayout.valueLength(p, at);
-        meta.ttl = expiry == 0 ? -1 : expiry - now;
-        meta.secondsSinceAccess = now - accessed;
-        meta.bits = m & ItemLayout.BITS_MASK;
-    }
-
     boolean touch(byte[] key, int off, int len, int exptime) {
         Items.checkKey(key, off, len);
         items.stats.increment(StoreCounter.CMD_TOUCH);
@@ -111,7 +98,7 @@ final class ItemReads {
                     p.putInt(at + ItemLayout.EXPIRY, items.time.expiry(exptime, now));
                     p.putInt(at + ItemLayout.TIME, now);
                     ItemLayout.setBits(p, at, ItemLayout.REFERENCED);
-                    items.stats.increment(StoreCounter.TOUCH_HITS);
+                    items.count(StoreCounter.TOUCH_HITS, ref);
                     return true;
                 }
                 dead = items.unlinkDead(st, slot, p, at, why);

@@ -20,19 +20,25 @@ final class ItemWrites {
     StoreResult store(StoreMode mode, byte[] key, int koff, int klen, byte[] arr, ByteBuffer buf, int voff,
             int vlen, int flags, int exptime, long casUnique) {
         Items.checkKey(key, koff, klen);
-        items.stats.increment(StoreCounter.CMD_SET);
         long h = KeyHash.hash(key, koff, klen, items.seed);
         if (mode == StoreMode.APPEND || mode == StoreMode.PREPEND) {
-            return rewrites.concat(mode, key, koff, klen, h, arr, buf, voff, vlen, null);
+            StoreResult result = rewrites.concat(mode, key, koff, klen, h, arr, buf, voff, vlen, casUnique, null);
+            if (result != StoreResult.STORED) {
+                items.stats.increment(StoreCounter.CMD_SET); // a stored one counts in its class
+            }
+            return result;
         }
         if (items.tooLarge(klen, vlen)) {
+            items.stats.increment(StoreCounter.CMD_SET);
             return StoreResult.TOO_LARGE;
         }
         IndexStripe st = items.stripe(h);
         int ref = items.allocate(klen, vlen, Items.hint(st));
         if (ref == 0) {
+            items.stats.increment(StoreCounter.CMD_SET);
             return StoreResult.OUT_OF_MEMORY;
         }
+        items.count(StoreCounter.CMD_SET, ref);
         ByteBuffer p = items.mem.page(ref);
         int at = items.mem.offset(ref);
         int now = items.time.now();
@@ -64,6 +70,8 @@ final class ItemWrites {
         r.valueStart = ItemLayout.valueOffset(at, klen);
         r.valueLength = vlen;
         r.written = 0;
+        r.binaryKey = false;
+        r.invalidate = false;
         items.stats.increment(StoreCounter.RESERVATIONS_OPEN);
         return ReserveResult.RESERVED;
     }
@@ -73,14 +81,17 @@ final class ItemWrites {
         r.ref = 0;
         r.cas = 0;
         items.stats.add(StoreCounter.RESERVATIONS_OPEN, -1);
-        items.stats.increment(StoreCounter.CMD_SET);
         IndexStripe st = items.stripe(r.hash);
         if (mode == StoreMode.APPEND || mode == StoreMode.PREPEND) {
             StoreResult result = rewrites.concat(mode, r.key, 0, r.keyLength, r.hash, null, r.page, r.valueStart,
-                    r.valueLength, r);
+                    r.valueLength, casUnique, r);
             items.mem.free(ref, Items.hint(st));
+            if (result != StoreResult.STORED) {
+                items.stats.increment(StoreCounter.CMD_SET);
+            }
             return result;
         }
+        items.count(StoreCounter.CMD_SET, ref);
         ByteBuffer p = r.page;
         int at = items.mem.offset(ref);
         int now = items.time.now();
@@ -114,10 +125,17 @@ final class ItemWrites {
                     slot = -1;
                 }
             }
-            result = decide(mode, st, slot, casUnique);
+            boolean invalidate = r != null && r.invalidate;
+            result = decide(mode, st, slot, casUnique, invalidate);
             if (result == StoreResult.STORED) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
+                if (r != null && r.binaryKey) {
+                    ItemLayout.setBits(p, at, ItemLayout.KEY_BINARY);
+                }
+                if (invalidate && mode == StoreMode.CAS) {
+                    staleIfOlder(p, at, st.ref(slot), casUnique);
+                }
                 long cas = st.nextCas();
                 p.putLong(at + ItemLayout.CAS, cas);
                 if (r != null) {
@@ -125,12 +143,12 @@ final class ItemWrites {
                 }
                 if (slot >= 0) {
                     old = st.ref(slot);
-                    items.retire(items.mem.page(old), items.mem.offset(old));
+                    items.retire(old);
                     st.replace(slot, ref);
                 } else {
                     st.insert(h, ref);
                 }
-                items.linked(p, at);
+                items.linked(ref);
                 drop = 0;
             }
         } finally {
@@ -145,7 +163,21 @@ final class ItemWrites {
         return result;
     }
 
-    private StoreResult decide(StoreMode mode, IndexStripe st, int slot, long casUnique) {
+    /**
+     * ms C with I, its CAS unique below the item's: the new value is stored stale, keeping the item's expiry and win
+     * token (memcached 1.6.18). Write lock held; {@code p, at} the new RESERVED chunk, {@code cur} the linked item.
+     */
+    private void staleIfOlder(ByteBuffer p, int at, int cur, long casUnique) {
+        ByteBuffer cp = items.mem.page(cur);
+        int cat = items.mem.offset(cur);
+        if (ItemLayout.cas(cp, cat) != casUnique) {
+            p.putInt(at + ItemLayout.EXPIRY, ItemLayout.expiry(cp, cat));
+            ItemLayout.setBits(p, at, ItemLayout.STALE | (ItemLayout.meta(cp, cat) & ItemLayout.WIN_TOKEN_SENT));
+        }
+    }
+
+    /** Whether the mode lets the item in; with {@code invalidate}, a CAS below the item's passes too (ms I). */
+    private StoreResult decide(StoreMode mode, IndexStripe st, int slot, long casUnique, boolean invalidate) {
         switch (mode) {
             case ADD:
                 return slot >= 0 ? StoreResult.NOT_STORED : StoreResult.STORED;
@@ -157,11 +189,12 @@ final class ItemWrites {
                     return StoreResult.NOT_FOUND;
                 }
                 int cur = st.ref(slot);
-                if (ItemLayout.cas(items.mem.page(cur), items.mem.offset(cur)) != casUnique) {
-                    items.stats.increment(StoreCounter.CAS_BADVAL);
+                long current = ItemLayout.cas(items.mem.page(cur), items.mem.offset(cur));
+                if (current != casUnique && !(invalidate && Long.compareUnsigned(casUnique, current) < 0)) {
+                    items.count(StoreCounter.CAS_BADVAL, cur);
                     return StoreResult.EXISTS;
                 }
-                items.stats.increment(StoreCounter.CAS_HITS);
+                items.count(StoreCounter.CAS_HITS, cur);
                 return StoreResult.STORED;
             default:
                 return StoreResult.STORED;
@@ -189,7 +222,8 @@ final class ItemWrites {
                     differs = true;
                 } else if (why == Items.LIVE) {
                     st.remove(slot);
-                    items.retire(p, at);
+                    items.retire(ref);
+                    items.count(StoreCounter.DELETE_HITS, ref);
                     gone = ref;
                     hit = true;
                 } else {
@@ -203,9 +237,12 @@ final class ItemWrites {
             items.mem.free(gone, Items.hint(st));
         }
         if (differs) {
+            items.stats.increment(StoreCounter.DELETE_MISSES); // memcached counts md's CAS mismatch so
             return StoreResult.EXISTS;
         }
-        items.stats.increment(hit ? StoreCounter.DELETE_HITS : StoreCounter.DELETE_MISSES);
+        if (!hit) {
+            items.stats.increment(StoreCounter.DELETE_MISSES);
+        }
         return hit ? StoreResult.STORED : StoreResult.NOT_FOUND;
     }
 }

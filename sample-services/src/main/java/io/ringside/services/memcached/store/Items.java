@@ -98,38 +98,51 @@ final class Items {
         int ref = st.ref(slot);
         boolean unfetched = (ItemLayout.meta(p, at) & ItemLayout.FETCHED) == 0;
         st.remove(slot);
-        retire(p, at);
-        stats.increment(StoreCounter.RECLAIMED);
+        retire(ref);
+        int c = mem.classOf(ref);
+        stats.increment(StoreCounter.RECLAIMED, c);
         if (why == EXPIRED && unfetched) {
-            stats.increment(StoreCounter.EXPIRED_UNFETCHED);
+            stats.increment(StoreCounter.EXPIRED_UNFETCHED, c);
         }
         return ref;
     }
 
     /** A linked item leaves the index: RESERVED, owned by the caller. Write lock held. */
-    void retire(ByteBuffer p, int at) {
+    void retire(int ref) {
+        ByteBuffer p = mem.page(ref);
+        int at = mem.offset(ref);
         ItemLayout.setState(p, at, ItemLayout.RESERVED);
-        stats.add(StoreCounter.CURR_ITEMS, -1);
-        stats.add(StoreCounter.BYTES, -ItemLayout.itemBytes(ItemLayout.keyLength(ItemLayout.meta(p, at)),
+        int c = mem.classOf(ref);
+        stats.add(StoreCounter.CURR_ITEMS, c, -1);
+        stats.add(StoreCounter.BYTES, c, -ItemLayout.itemBytes(ItemLayout.keyLength(ItemLayout.meta(p, at)),
                 ItemLayout.valueLength(p, at)));
     }
 
     /** A filled item joins the index. Write lock held; its CAS is set. */
-    void linked(ByteBuffer p, int at) {
+    void linked(int ref) {
+        ByteBuffer p = mem.page(ref);
+        int at = mem.offset(ref);
         // Release: pairs with the sweep's and mover's acquire reads of the meta word.
         ItemLayout.setState(p, at, ItemLayout.LINKED);
-        stats.increment(StoreCounter.CURR_ITEMS);
-        stats.increment(StoreCounter.TOTAL_ITEMS);
-        stats.add(StoreCounter.BYTES, ItemLayout.itemBytes(ItemLayout.keyLength(ItemLayout.meta(p, at)),
+        int c = mem.classOf(ref);
+        stats.increment(StoreCounter.CURR_ITEMS, c);
+        stats.increment(StoreCounter.TOTAL_ITEMS, c);
+        stats.add(StoreCounter.BYTES, c, ItemLayout.itemBytes(ItemLayout.keyLength(ItemLayout.meta(p, at)),
                 ItemLayout.valueLength(p, at)));
+    }
+
+    /** Counts an event of the item in chunk {@code ref} under its slab class. */
+    void count(StoreCounter counter, int ref) {
+        stats.increment(counter, mem.classOf(ref));
     }
 
     // ------------------------------------------------------------------------------------------- helpers
 
     int allocate(int klen, int vlen, int hint) {
-        int ref = mem.allocate(mem.classFor(ItemLayout.itemBytes(klen, vlen)), hint);
+        int c = mem.classFor(ItemLayout.itemBytes(klen, vlen));
+        int ref = mem.allocate(c, hint);
         if (ref == 0) {
-            stats.increment(StoreCounter.OUTOFMEMORY);
+            stats.increment(StoreCounter.OUTOFMEMORY, c);
         }
         return ref;
     }
