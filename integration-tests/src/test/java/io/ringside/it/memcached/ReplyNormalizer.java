@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * What may differ between two correct servers' replies, and nothing else: the version string, the
  * values of {@code STAT} lines (not their names or order), CAS numbers in {@code VALUE} lines and in meta
- * replies' {@code c} flags, and the space padding of a number that incr/decr shortened: protocol.txt says a
+ * replies' {@code c} flags, {@code me}'s internals (a TTL other than -1, the access time, CAS, slab class and
+ * size: protocol.txt calls them "the internal data for the item"), and the space padding of a number that incr/decr shortened: protocol.txt says a
  * decremented number "MAY be space-padded at the end, but this is purely an implementation optimization", and
  * memcached itself pads or not depending on whether another reference to the item is held at that moment.
  *
@@ -20,6 +21,9 @@ final class ReplyNormalizer {
     /** A meta reply line (HD, VA, EX, NS, NF, EN): its {@code c} flag is a CAS number. */
     private static final Pattern META_LINE = Pattern.compile("(?m)^(?:HD|VA \\d+|EX|NS|NF|EN)(?: [^\r\n]*)?\r\n");
     private static final Pattern META_CAS = Pattern.compile(" c\\d+(?= |\r)");
+    /** A meta debug line: its times, CAS, slab class and size are the server's own (the key, fetch and -1 are not). */
+    private static final Pattern ME_LINE = Pattern.compile(
+            "(?m)^(ME \\S+ exp=)(?:-1(?= )|(-?\\d+)) la=\\d+ cas=\\d+ (fetch=(?:yes|no)) cls=\\d+ size=\\d+\r\n");
 
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
@@ -32,6 +36,8 @@ final class ReplyNormalizer {
         s = PADDED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                 m.group(1) + m.group(3).length() + m.group(2) + "\r\n" + m.group(3) + "\r\n"));
         s = CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        s = ME_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)
+                + (m.group(2) == null ? "-1" : "<exp>") + " la=<la> cas=<cas> " + m.group(3) + " cls=<cls> size=<size>\r\n"));
         return META_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                 META_CAS.matcher(m.group()).replaceAll(" c<cas>")));
     }

@@ -69,23 +69,21 @@ final class MetaCommands implements ItemVisitor {
             c.write(MetaReplies.TOO_MANY_FLAGS);
             return -1;
         }
-        byte[] error = flags.parse(r, 2);
-        if (error != null) {
-            c.write(error == MetaReplies.OPAQUE_TOO_LONG ? error : MetaReplies.INVALID_OR_DUPLICATE);
+        if (flags.parse(r, 2, key) != null) {
+            c.write(MetaReplies.INVALID_OR_DUPLICATE); // md and ma say so for any error of the flags or key
             return -1;
         }
-        int n = key.decode(r, flags);
-        if (n <= 0) {
-            c.write(MetaReplies.DECODING_KEY);
-            return -1;
-        }
-        return n;
+        return key.length();
     }
 
     /** {@code md}: HD (deleted, or marked stale with {@code I}), NF, EX. */
     void delete(Connection c, RequestLine r) {
         int n = prepare(c, r);
         if (n < 0) {
+            return;
+        }
+        if (flags.longOpaque() >= 0) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG);
             return;
         }
         StoreResult result;
@@ -127,6 +125,10 @@ final class MetaCommands implements ItemVisitor {
         if (status == DeltaStatus.OK && (created || flags.has('T') || flags.has('t'))) {
             settle(r, n, created);
         }
+        if (flags.longOpaque() >= 0 && status != DeltaStatus.NON_NUMERIC && status != DeltaStatus.OUT_OF_MEMORY) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG); // memcached finds it while writing the reply: after the change
+            return;
+        }
         switch (status) {
             case OK:
                 if (!created && flags.has('q')) {
@@ -153,7 +155,7 @@ final class MetaCommands implements ItemVisitor {
     }
 
     private DeltaStatus change(int n, boolean increment) {
-        if (flags.has('C')) {
+        if (flags.cas() != 0) { // memcached's ma compares a non-zero CAS only
             return store.deltaIfCas(key.key, 0, n, flags.delta(), increment, flags.cas(), delta);
         }
         return increment ? store.incr(key.key, 0, n, flags.delta(), delta)
@@ -227,7 +229,8 @@ final class MetaCommands implements ItemVisitor {
     @Override
     public void visit(ItemView item) {
         RequestLine r = settlingLine;
-        for (int w = 2; w < r.words(); w++) {
+        int end = flags.longOpaque() >= 0 ? flags.longOpaque() : r.words(); // memcached stops at a too long O
+        for (int w = 2; w < end; w++) {
             byte letter = r.span().byteAt(r.start(w));
             if (letter == 'N' && settlingCreated) {
                 item.setExptime(flags.vivify());

@@ -46,18 +46,15 @@ final class MetaGet implements ItemVisitor, ValueSink {
             c.write(MetaReplies.MG_TOO_MANY_FLAGS);
             return;
         }
-        byte[] error = flags.parse(r, 2);
+        byte[] error = flags.parse(r, 2, key);
         if (error != null) {
             c.write(error);
             return;
         }
-        int n = key.decode(r, flags);
-        if (n <= 0) {
-            c.write(MetaReplies.DECODING_KEY);
-            return;
-        }
+        int n = key.length();
         int options = (flags.has('T') ? ReadOptions.TOUCH : 0) | (flags.has('N') ? ReadOptions.VIVIFY : 0)
-                | (flags.has('u') ? ReadOptions.NO_BUMP : 0);
+                | (flags.has('u') || flags.longOpaque() >= 0 ? ReadOptions.NO_BUMP : 0)
+                | (flags.longOpaque() >= 0 ? ReadOptions.UNCOUNTED : 0);
         out = c;
         request = r;
         boolean hit;
@@ -67,7 +64,9 @@ final class MetaGet implements ItemVisitor, ValueSink {
             out = null;
             request = null;
         }
-        if (!hit && !flags.has('q')) {
+        if (flags.longOpaque() >= 0) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG);
+        } else if (!hit && !flags.has('q')) {
             c.write(MetaReplies.EN);
             MetaCommands.echo(c, r, key, 2);
             c.write(Replies.CRLF);
@@ -79,6 +78,10 @@ final class MetaGet implements ItemVisitor, ValueSink {
     public void visit(ItemView item) {
         Connection c = out;
         RequestLine r = request;
+        if (flags.longOpaque() >= 0) {
+            applyBefore(item, r, flags.longOpaque());
+            return;
+        }
         boolean value = flags.has('v');
         if (value) {
             c.write(MetaReplies.VA).writeAscii(item.valueLength());
@@ -119,6 +122,21 @@ final class MetaGet implements ItemVisitor, ValueSink {
         c.write(Replies.CRLF);
         if (value) {
             item.value(this);
+        }
+    }
+
+    /**
+     * An {@code O} token too long at word {@code stop}: memcached finds it while it writes the reply, after the
+     * {@code T} and {@code N} before it changed the item, and then answers only the error.
+     */
+    private void applyBefore(ItemView item, RequestLine r, int stop) {
+        for (int w = 2; w < stop; w++) {
+            byte f = r.span().byteAt(r.start(w));
+            if (f == 'T') {
+                item.setExptime(flags.ttl());
+            } else if (f == 'N' && item.created()) {
+                item.setExptime(flags.vivify());
+            }
         }
     }
 

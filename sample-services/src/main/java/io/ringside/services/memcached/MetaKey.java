@@ -31,11 +31,6 @@ final class MetaKey {
         return r.length(1) > CacheStore.MAX_KEY_LENGTH;
     }
 
-    /** Fills {@link #key}; returns its length, or -1 if {@code b} was given and the word is not base64. */
-    int decode(RequestLine r, MetaFlags f) {
-        return decode(r, f.has('b'));
-    }
-
     /** Fills {@link #key}, base64-decoded if {@code base64}; returns its length, or -1 if it does not decode. */
     int decode(RequestLine r, boolean base64) {
         binary = base64;

@@ -21,7 +21,7 @@ import io.ringside.services.memcached.store.StoreResult;
  * Confined to its connection's worker (one instance per handler); allocation-free.
  */
 final class MetaSet {
-    private static final int MAX_TAIL = 2 * CacheStore.MAX_KEY_LENGTH + 2 * MetaFlags.MAX_OPAQUE + 16;
+    private static final int MAX_TAIL = 2 * CacheStore.MAX_KEY_LENGTH + 2 * MetaFlags.MAX_OPAQUE_TOKEN + 16;
 
     private final StorageCommands storage;
     private final MetaFlags flags;
@@ -50,18 +50,18 @@ final class MetaSet {
             c.write(MetaReplies.TOO_MANY_FLAGS); // the block is then read as commands, as memcached does
             return;
         }
-        byte[] error = flags.parse(r, 3);
+        byte[] error = flags.parse(r, 3, key);
         StoreMode mode = error == null ? mode(flags.mode()) : null;
         if (error == null && mode == null) {
             error = MetaReplies.BAD_MS_MODE;
         }
+        if (error == null && flags.longOpaque() >= 0) {
+            error = MetaReplies.OPAQUE_TOO_LONG; // memcached checks it after the mode
+        }
         if (error == null && flags.has('C') && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
             mode = StoreMode.CAS; // memcached: a replace with a CAS is a cas; add ignores it, append compares it
         }
-        int keyLength = error == null ? key.decode(r, flags) : 0;
-        if (error == null && keyLength <= 0) {
-            error = MetaReplies.DECODING_KEY;
-        }
+        int keyLength = key.length();
         if (error != null) {
             c.write(error);
             storage.swallow(c, n);

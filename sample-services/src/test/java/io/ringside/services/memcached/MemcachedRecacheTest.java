@@ -84,6 +84,67 @@ class MemcachedRecacheTest {
                 t("me YQ== b\r\n", "EN\r\n"));
     }
 
+    /**
+     * Which error a meta line with several faults gets, and what a too long opaque lets happen first: as memcached
+     * 1.6.18's flag pre-parse (an unknown or repeated flag at once, otherwise the last bad token or key), then each
+     * command's own checks ({@code O} over 32 bytes with its letter: {@code md} before the lookup, {@code ms} after
+     * the mode, {@code mg} and {@code ma} while the reply is written, so {@code T N} before it and {@code ma}'s
+     * change still happen).
+     */
+    static Stream<Arguments> errorPrecedence() {
+        return Stream.of(
+                t("mg a O12345678901234567890123456789012\r\n", "CLIENT_ERROR opaque token too long\r\n"),
+                t("mg a O1234567890123456789012345678901\r\n", "EN O1234567890123456789012345678901\r\n"),
+                t("md a O12345678901234567890123456789012\r\n", "CLIENT_ERROR opaque token too long\r\n"),
+                t("mg ### b Tx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg ### Tx b\r\n", "CLIENT_ERROR error decoding key\r\n"),
+                t("mg a Tx Nx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Fx Tx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Tx zz\r\n", "CLIENT_ERROR invalid flag\r\n"),
+                t("mg a Tx T1\r\n", "CLIENT_ERROR duplicate flag\r\n"),
+                t("mg a O12345678901234567890123456789012 Tx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ma a O12345678901234567890123456789012 N0\r\nmg a\r\n", "CLIENT_ERROR opaque token too long\r\nHD\r\n"),
+                t("set c 0 0 1\r\n5\r\nma c O12345678901234567890123456789012\r\nmg c v\r\n", "STORED\r\nCLIENT_ERROR opaque token too long\r\nVA 1\r\n6\r\n"),
+                t("set c 0 0 1\r\nx\r\nma c O12345678901234567890123456789012\r\n", "STORED\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n"),
+                t("mg d N30 O12345678901234567890123456789012\r\nmg d\r\n", "CLIENT_ERROR opaque token too long\r\nHD\r\n"),
+                t("set e 0 0 1\r\n5\r\nmg e T30 O12345678901234567890123456789012\r\nmg e t\r\n", "STORED\r\nCLIENT_ERROR opaque token too long\r\nHD t30\r\n"),
+                t("set e 0 0 1\r\n5\r\nmg e O12345678901234567890123456789012 T30\r\nmg e t\r\n", "STORED\r\nCLIENT_ERROR opaque token too long\r\nHD t-1\r\n"),
+                t("ms a 2 O12345678901234567890123456789012 MX\r\nhi\r\n", "CLIENT_ERROR invalid mode for ms M token\r\n"),
+                t("set a 0 0 1\r\n1\r\nms a 2 O12345678901234567890123456789012\r\nhi\r\nmg a v\r\n", "STORED\r\nCLIENT_ERROR opaque token too long\r\nVA 1\r\n1\r\n"),
+                t("ms a 2 Tx MX\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("ms ### 2 b MX\r\nhi\r\n", "CLIENT_ERROR error decoding key\r\n"),
+                t("ms ### 2 MX b\r\nhi\r\n", "CLIENT_ERROR error decoding key\r\n"),
+                t("md ### b\r\n", "CLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("md a Cx O12345678901234567890123456789012\r\n", "CLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("ma ### b\r\n", "CLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("ms a 2 MX Tx\r\nhi\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Mxx Tx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Rx T0 f R\r\n", "CLIENT_ERROR duplicate flag\r\n"),
+                t("ma b k b\r\n", "CLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("set a 0 0 3\r\nabc\r\nma a C5\r\n", "STORED\r\nEX\r\n"),
+                t("set a 0 0 0\r\n\r\nma a C5\r\n", "STORED\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n"),
+                t("set a 0 0 1\r\n1\r\nma a C0 v\r\n", "STORED\r\nVA 1\r\n2\r\n"),
+                t("set a 0 0 1\r\n1\r\nmd a C0\r\n", "STORED\r\nEX\r\n"),
+                t("set a 0 0 1\r\n1\r\nms a 1 C0\r\n2\r\n", "STORED\r\nEX\r\n"),
+                t("mg a Jx\r\n", "CLIENT_ERROR invalid numeric initial value\r\n"),
+                t("mg a Dx\r\n", "CLIENT_ERROR invalid numeric delta value\r\n"),
+                t("mg a Fx\r\n", "CLIENT_ERROR bad command line format\r\n"),
+                t("mg a Tx Fx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Fx Cx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Jx Tx\r\n", "CLIENT_ERROR bad token in command line format\r\n"),
+                t("mg a Tx Jx\r\n", "CLIENT_ERROR invalid numeric initial value\r\n"),
+                t("mg a Mxx Fx\r\n", "CLIENT_ERROR incorrect length for M token\r\n"),
+                t("ms a 1 Jx\r\n1\r\n", "CLIENT_ERROR invalid numeric initial value\r\n"),
+                t("ms a 16 b F-1\r\nxxxxxxxxxxxxxxxx\r\n", "CLIENT_ERROR error decoding key\r\n"),
+                t("ms c 22 b Tx F18446744073709551616 Oo861\r\nxxxxxxxxxxxxxxxxxxxxxx\r\n", "CLIENT_ERROR bad token in command line format\r\n"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("errorPrecedence")
+    void errorsTakePrecedenceAsInMemcached1618(String request, String reply) {
+        assertEquals(reply, run(request));
+    }
+
     private static Arguments t(String request, String reply) {
         return Arguments.of(request, reply);
     }

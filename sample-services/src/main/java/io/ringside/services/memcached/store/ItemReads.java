@@ -97,7 +97,7 @@ final class ItemReads {
                 if (why == Items.LIVE) {
                     p.putInt(at + ItemLayout.EXPIRY, items.time.expiry(exptime, now));
                     p.putInt(at + ItemLayout.TIME, now);
-                    ItemLayout.setBits(p, at, ItemLayout.REFERENCED);
+                    ItemLayout.setBits(p, at, ItemLayout.REFERENCED | ItemLayout.FETCHED); // memcached bumps it
                     items.count(StoreCounter.TOUCH_HITS, ref);
                     return true;
                 }

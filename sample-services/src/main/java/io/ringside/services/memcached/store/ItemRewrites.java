@@ -156,10 +156,13 @@ final class ItemRewrites {
                 oldRef = st.ref(slot);
                 ByteBuffer p = items.mem.page(oldRef);
                 int at = items.mem.offset(oldRef);
+                int vlen = ItemLayout.valueLength(p, at);
+                if (vlen == 0) {
+                    return DeltaStatus.NON_NUMERIC; // before the CAS, as memcached's do_add_delta
+                }
                 if (compare && ItemLayout.cas(p, at) != expectedCas) {
                     return DeltaStatus.EXISTS; // a grown number re-checks the CAS it measured when it links
                 }
-                int vlen = ItemLayout.valueLength(p, at);
                 int value = ItemLayout.valueOffset(at, len);
                 if (!Numeric.parse(p, value, vlen, out)) {
                     return DeltaStatus.NON_NUMERIC;
