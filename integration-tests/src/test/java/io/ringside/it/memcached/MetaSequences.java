@@ -84,7 +84,9 @@ final class MetaSequences {
                 return "mg " + key(r) + flags(r, "vkcfshquOTNRb") + "\r\n";
             case 4, 5, 6: {
                 String data = r.nextInt(3) == 0 ? Integer.toString(r.nextInt(100)) : "x".repeat(r.nextInt(0, 40));
-                return "ms " + key(r) + " " + data.length() + flags(r, "TFCIqkcOMb") + "\r\n" + data + "\r\n";
+                // No I: with a CAS of another key (${cas}) it compares CAS ages across keys, and this store's CAS
+                // uniques are ordered per key only (the README says so); the hand-written cases test I.
+                return "ms " + key(r) + " " + data.length() + flags(r, "TFCqkcOMb") + "\r\n" + data + "\r\n";
             }
             case 7, 8:
                 return "md " + key(r) + flags(r, "qkOCITb") + "\r\n";
@@ -120,7 +122,7 @@ final class MetaSequences {
             case 'F', 'J', 'D':
                 return pick(r, NUMBERS);
             case 'C':
-                return r.nextInt(3) == 0 ? Integer.toString(r.nextInt(100)) : "${cas}";
+                return r.nextInt(3) == 0 ? "18446744073709551615" : "${cas}"; // a CAS no item has, or the last seen
             case 'M':
                 return pick(r, new String[] {"S", "E", "A", "P", "R", "I", "+", "D", "-", "X", "SS"});
             case 'O':
