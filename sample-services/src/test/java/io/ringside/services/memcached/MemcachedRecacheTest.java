@@ -81,7 +81,12 @@ class MemcachedRecacheTest {
                 t("me\r\n", "CLIENT_ERROR bad command line format\r\n"),
                 t("me a b\r\n", "CLIENT_ERROR bad command line format\r\n"),
                 t("me ### b\r\n", "CLIENT_ERROR bad command line format\r\n"),
-                t("me YQ== b\r\n", "EN\r\n"));
+                t("me YQ== b\r\n", "EN\r\n"),
+                t("ma t2 t N30 T50\r\nmg t2 t\r\n", "HD t-1\r\nHD t50\r\n"),
+                t("ma t2 N30 t T50\r\n", "HD t30\r\n"),
+                t("ma t2 T50 t N30\r\n", "HD t50\r\n"),
+                t("set a 0 100 1\r\n1\r\nma a t T50 t\r\n", "STORED\r\nCLIENT_ERROR invalid or duplicate flag\r\n"),
+                t("ma a q N0 T-1\r\nmg a\r\n", "HD\r\nEN\r\n"));
     }
 
     /**
