@@ -3,10 +3,10 @@ package io.ringside.services.memcached.store;
 import java.nio.ByteBuffer;
 
 /**
- * The operations that look an item up and may refresh it in place: get / gets (and the meta protocol's reads, with
- * {@link ItemMeta}), gat / gats, touch. A read holds the stripe's read lock for the lookup and the sink call; a
- * touching read, or a touch, the write lock (it writes the expiry). An expired or flushed item met on the way is a
- * miss, unlinked when the lock allows it. Thread-safe; stateless beyond {@link Items}.
+ * The classic reads, which may refresh the item in place: get / gets, gat / gats, touch (the meta protocol's reads
+ * are {@link MetaReads}). A read holds the stripe's read lock for the lookup and the sink call; a touching read, or
+ * a touch, the write lock (it writes the expiry). An expired or flushed item met on the way is a miss, unlinked when
+ * the lock allows it. Thread-safe; stateless beyond {@link Items}.
  */
 final class ItemReads {
     private final Items items;
