@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * The command sequences of {@link MemcachedDifferentialIT}: hand-written ones for every command and
- * error, and seeded random ones with bad input mixed in. A step is the exact bytes sent (ISO-8859-1,
+ * error, and seeded random ones with bad input mixed in (the meta protocol's are in {@link MetaSequences}). A step is the exact bytes sent (ISO-8859-1,
  * one char per byte), {@code ${cas}} standing for the last CAS the server sent on that connection.
  *
  * <p>No step depends on time passing: exptimes are 0, negative, an absolute time long past, or far
@@ -139,6 +139,7 @@ final class DifferentialSequences {
                 "ma a O" + "9".repeat(33) + "\r\n", "mg a v v v v v v v v v v v v v v v v v v\r\n",
                 "mg a v v v v v v v v v v v v v v v v v\r\n", "md a q q q q q q q q q q q q q q q q q q\r\n",
                 "ms a 2 O1 O2 O3 O4 O5 O6 O7 O8 O9 O10 O11 O12 O13 O14 O15 O16 O17\r\nhi\r\n"));
+        c.putAll(MetaSequences.handWritten());
         c.put("pipelined", List.of(set("p1", "a") + set("p2", "b") + "get p1 p2\r\nincr p1 1\r\nbogus\r\n"
                 + "delete p2\r\nget p1 p2\r\n"));
         return c;
@@ -201,6 +202,9 @@ final class DifferentialSequences {
     }
 
     private static String randomStep(SplittableRandom r) {
+        if (r.nextInt(100) < 15) {
+            return MetaSequences.randomStep(r);
+        }
         int kind = r.nextInt(100);
         if (kind < 35) {
             return storage(r);

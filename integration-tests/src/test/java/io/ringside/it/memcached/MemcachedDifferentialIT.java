@@ -120,6 +120,55 @@ class MemcachedDifferentialIT {
         }
     }
 
+    /**
+     * {@code stats slabs} and {@code stats items} after the same items went into both: each class's names (its
+     * number stripped: the servers' classes differ in size, so the items may spread over a different number of
+     * them) in memcached's order, a subset of memcached's per-class names, and the same totals after the classes.
+     */
+    @Test
+    void slabAndItemStatsAreMemcachedsNamesInMemcachedsOrder() throws Exception {
+        List<String> steps = List.of("flush_all\r\n", DifferentialSequences.set("small", "hi"),
+                DifferentialSequences.set("big", "x".repeat(5000)), "get small big\r\n");
+        compare("case 'items for the slab stats'", steps, reference, target);
+        for (String command : List.of("stats slabs", "stats items")) {
+            List<List<String>> ref = classBlocks(statNames(reference, command));
+            List<List<String>> got = classBlocks(statNames(target, command));
+            List<String> perClass = ref.get(0);
+            for (List<String> block : got.subList(0, got.size() - 1)) {
+                int at = 0;
+                for (String name : block) {
+                    int i = perClass.subList(at, perClass.size()).indexOf(name);
+                    assertTrue(i >= 0, command + ": '" + name + "' is not in memcached's list after position " + at + ": "
+                            + perClass);
+                    at += i + 1;
+                }
+            }
+            assertEquals(ref.get(ref.size() - 1), got.get(got.size() - 1), command + ": the totals");
+        }
+    }
+
+    /** STAT names grouped by slab class ({@code 12:chunk_size}, {@code items:12:number}, number stripped), then the totals. */
+    private static List<List<String>> classBlocks(List<String> names) {
+        List<List<String>> blocks = new ArrayList<>();
+        List<String> totals = new ArrayList<>();
+        String current = null;
+        for (String name : names) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^((?:items:)?\\d+):(.*)$").matcher(name);
+            if (!m.matches()) {
+                totals.add(name);
+                continue;
+            }
+            if (!m.group(1).equals(current)) {
+                current = m.group(1);
+                blocks.add(new ArrayList<>());
+            }
+            blocks.get(blocks.size() - 1).add(m.group(2));
+        }
+        assertTrue(blocks.size() >= 2, "the small and the big item's classes: " + names);
+        blocks.add(totals);
+        return blocks;
+    }
+
     /** The names of the STAT lines a server answers {@code command} with. */
     private static List<String> statNames(MemcachedTarget server, String command) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port)) {

@@ -5,9 +5,14 @@ import java.util.regex.Pattern;
 /**
  * What may differ between two correct servers' replies, and nothing else: the version string, the
  * values of {@code STAT} lines (not their names or order), CAS numbers in {@code VALUE} lines and in meta
- * replies' {@code c} flags, and the space padding of a number that incr/decr shortened: protocol.txt says a
- * decremented number "MAY be space-padded at the end, but this is purely an implementation optimization", and
- * memcached itself pads or not depending on whether another reference to the item is held at that moment.
+ * replies' {@code c} flags, {@code me}'s internals (a TTL other than -1, the access time, CAS, slab class and
+ * size: protocol.txt calls them "the internal data for the item"), and the space padding of a number that incr/decr
+ * shortened, wherever it ends up in a value ({@code VALUE} and {@code VA} blocks, read by their length; an append
+ * or prepend keeps it): protocol.txt says a decremented number "MAY be space-padded at the end, but this is purely
+ * an implementation optimization", and memcached itself pads or not depending on whether another reference to the
+ * item is held at that moment (its LRU maintainer's deferred bumps hold one for a while). As padding cannot be told
+ * from a space a client stored after a digit, every such space in a value is taken away; the random sequences store
+ * values without spaces, so this hides nothing there.
  *
  * <p>Threading: stateless.
  */
@@ -15,11 +20,16 @@ final class ReplyNormalizer {
     private static final Pattern VERSION = Pattern.compile("(?m)^VERSION [^\r\n]*\r\n");
     private static final Pattern STAT = Pattern.compile("(?m)^STAT (\\S+) [^\r\n]*\r\n");
     private static final Pattern CAS = Pattern.compile("(?m)^(VALUE \\S+ \\d+ \\d+) \\d+\r\n");
-    /** A value that is a number padded with spaces: header (key, flags), length, digits, padding, rest of header. */
-    private static final Pattern PADDED = Pattern.compile("(?m)^(VALUE \\S+ \\d+ )\\d+((?: \\d+)?)\r\n(\\d+) +\r\n");
+    /** The header of a data block: its start (up to the length), the length, the rest of the line. */
+    private static final Pattern BLOCK = Pattern.compile("(?m)^(VALUE \\S+ \\d+ |VA )(\\d{1,9})([^\r\n]*)\r\n");
+    /** Spaces after a digit in a value: maybe the padding of a number incr/decr shortened. */
+    private static final Pattern PADDING = Pattern.compile("(\\d) +");
     /** A meta reply line (HD, VA, EX, NS, NF, EN): its {@code c} flag is a CAS number. */
     private static final Pattern META_LINE = Pattern.compile("(?m)^(?:HD|VA \\d+|EX|NS|NF|EN)(?: [^\r\n]*)?\r\n");
     private static final Pattern META_CAS = Pattern.compile(" c\\d+(?= |\r)");
+    /** A meta debug line: its times, CAS, slab class and size are the server's own (the key, fetch and -1 are not). */
+    private static final Pattern ME_LINE = Pattern.compile(
+            "(?m)^(ME \\S+ exp=)(?:-1(?= )|(-?\\d+)) la=\\d+ cas=\\d+ (fetch=(?:yes|no)) cls=\\d+ size=\\d+\r\n");
 
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
@@ -29,11 +39,33 @@ final class ReplyNormalizer {
     static String normalize(String reply) {
         String s = VERSION.matcher(reply).replaceAll("VERSION <version>\r\n");
         s = STAT.matcher(s).replaceAll("STAT $1 <value>\r\n");
-        s = PADDED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                m.group(1) + m.group(3).length() + m.group(2) + "\r\n" + m.group(3) + "\r\n"));
+        s = unpad(s);
         s = CAS.matcher(s).replaceAll("$1 <cas>\r\n");
+        s = ME_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)
+                + (m.group(2) == null ? "-1" : "<exp>") + " la=<la> cas=<cas> " + m.group(3) + " cls=<cls> size=<size>\r\n"));
         return META_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                 META_CAS.matcher(m.group()).replaceAll(" c<cas>")));
+    }
+
+    /** Every data block without the spaces after its digits, its length adjusted; anything else as it is. */
+    private static String unpad(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        java.util.regex.Matcher m = BLOCK.matcher(s);
+        int at = 0;
+        while (at < s.length() && m.find(at)) {
+            int start = m.end();
+            int end = start + Integer.parseInt(m.group(2));
+            if (end + 2 > s.length() || !s.startsWith("\r\n", end)) {
+                out.append(s, at, m.end()); // not a whole block: left as it is
+                at = m.end();
+                continue;
+            }
+            String data = PADDING.matcher(s.substring(start, end)).replaceAll("$1");
+            out.append(s, at, m.start()).append(m.group(1)).append(data.length()).append(m.group(3)).append("\r\n")
+                    .append(data).append("\r\n");
+            at = end + 2;
+        }
+        return out.append(s, at, s.length()).toString();
     }
 
     /** A reply or step as one printable line: \r \n and non-ASCII bytes escaped, long runs shortened. */

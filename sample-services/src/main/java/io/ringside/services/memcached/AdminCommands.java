@@ -4,7 +4,7 @@ import io.ringside.Connection;
 
 /**
  * The commands about the server rather than one item: {@code flush_all [delay] [noreply]}, {@code version},
- * {@code verbosity <level> [noreply]}, {@code stats [settings|reset|items|slabs|sizes|conns]},
+ * {@code verbosity <level> [noreply]}, {@code stats [settings|reset|items|slabs|sizes|cachedump|conns]},
  * {@code shutdown} (refused, as memcached without {@code -A}). Token counts are checked by the dispatcher.
  *
  * <p>Stateless apart from the shared {@link MemcachedContext}; called on the connection's worker. {@code stats}
@@ -54,9 +54,18 @@ final class AdminCommands {
         } else if (r.is(1, "settings")) {
             c.write(StatsReport.settings(context));
         } else if (r.is(1, "reset")) {
-            c.write(Replies.RESET); // the counters are not reset: see the README's differences
-        } else if (r.is(1, "items") || r.is(1, "slabs") || r.is(1, "sizes") || r.is(1, "conns")) {
-            c.write(Replies.END); // per-class and per-connection statistics are not kept: an empty list
+            context.resetStats();
+            c.write(Replies.RESET);
+        } else if (r.is(1, "slabs")) {
+            c.write(StatsReport.slabs(context));
+        } else if (r.is(1, "items")) {
+            c.write(StatsReport.items(context));
+        } else if (r.is(1, "sizes")) {
+            c.write(Replies.SIZES_DISABLED); // as memcached without -o track_sizes
+        } else if (r.is(1, "cachedump")) {
+            c.write(Replies.CACHEDUMP_NOT_ALLOWED); // as memcached with dump_enabled no, which stats settings says
+        } else if (r.is(1, "conns")) {
+            c.write(Replies.END); // per-connection statistics are not kept: an empty list
         } else {
             c.write(Replies.ERROR);
         }

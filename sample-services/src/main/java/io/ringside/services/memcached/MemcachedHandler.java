@@ -32,6 +32,7 @@ public final class MemcachedHandler extends LineHandler {
     private final MetaGet metaGet;
     private final MetaCommands metaCommands;
     private final MetaSet metaSet;
+    private final MetaDebug metaDebug;
     private final MemcachedContext context;
     private boolean quitting;
 
@@ -46,6 +47,7 @@ public final class MemcachedHandler extends LineHandler {
         this.metaGet = new MetaGet(context.store, metaFlags, metaKey);
         this.metaCommands = new MetaCommands(context.store, metaFlags, metaKey);
         this.metaSet = new MetaSet(storage, metaFlags, metaKey);
+        this.metaDebug = new MetaDebug(context, metaKey);
     }
 
     /** memcached's try_read_command_ascii: over 2048 bytes without a newline, only a multi-get may go on. */
@@ -147,8 +149,11 @@ public final class MemcachedHandler extends LineHandler {
 
     private void meta(Connection c, RequestLine r) {
         if (r.is(0, "mn")) {
-            context.cmdMeta.increment();
             c.write(Replies.MN);
+            return;
+        }
+        if (r.is(0, "me")) {
+            metaDebug.handle(c, r);
             return;
         }
         boolean keyed = r.ntokens() >= 3;
@@ -161,7 +166,7 @@ public final class MemcachedHandler extends LineHandler {
         } else if (keyed && r.is(0, "ma")) {
             metaCommands.arithmetic(c, r);
         } else {
-            c.write(Replies.ERROR); // me is not implemented; a meta command without a key
+            c.write(Replies.ERROR); // a meta command without a key, or an unknown one
         }
     }
 

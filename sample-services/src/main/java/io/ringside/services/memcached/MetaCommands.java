@@ -4,7 +4,9 @@ import io.ringside.Connection;
 import io.ringside.services.memcached.store.CacheStore;
 import io.ringside.services.memcached.store.DeltaStatus;
 import io.ringside.services.memcached.store.DeltaValue;
-import io.ringside.services.memcached.store.ItemMeta;
+import io.ringside.services.memcached.store.ItemView;
+import io.ringside.services.memcached.store.ItemVisitor;
+import io.ringside.services.memcached.store.ReadOptions;
 import io.ringside.services.memcached.store.StoreMode;
 import io.ringside.services.memcached.store.StoreResult;
 
@@ -15,22 +17,29 @@ import io.ringside.services.memcached.store.StoreResult;
  * {@code VA}), never {@code NF}, {@code NS} or {@code EX}.
  *
  * <p>{@code md}: {@code C} compares the CAS unique atomically with the removal ({@code EX} if it differs);
- * {@code I} (mark stale) is refused as an invalid flag, {@code T} without it is ignored as memcached does.
+ * {@code I} marks the item stale instead (a new CAS unique, the win token free again; {@code mg} then answers
+ * {@code X}), and only with {@code I} does {@code T} set a new TTL, as memcached does.
  * {@code ma}: {@code D} delta (default 1), {@code M} mode {@code I + D -}, {@code N} creates a missing item with
  * the {@code J} value (default 0) and that TTL, returned as it is (memcached answers that case {@code HD} even
  * with {@code q}; a {@code T} there gives the new item its TTL); {@code T} sets the TTL after a change (a second
- * store call, not atomic with it; a {@code t} before the {@code T} reports the old TTL, as memcached 1.6.18); {@code t} and {@code c} report the TTL and CAS after the change ({@code t} by a second read,
- * which counts as a get); {@code C} compares the CAS unique atomically with the change ({@code EX} if it differs).
+ * store call, not atomic with it; a {@code t} before the {@code T} reports the old TTL, as memcached 1.6.18);
+ * {@code t} and {@code c} report the TTL and CAS after the change (the TTL by a second read, uncounted and without
+ * a bump); {@code C} compares the CAS unique atomically with the change ({@code EX} if it differs).
  *
  * <p>Confined to its connection's worker (one instance per handler); allocation-free.
  */
-final class MetaCommands {
+final class MetaCommands implements ItemVisitor {
     private final CacheStore store;
     private final MetaFlags flags;
     private final MetaKey key;
     private final DeltaValue delta = new DeltaValue();
-    private final ItemMeta meta = new ItemMeta();
+    private final ItemView view = new ItemView();
     private final byte[] number = new byte[20];
+    // settle()'s request and what its visit saw of the item (visit() runs on this thread, inside settle()).
+    private RequestLine settlingLine;
+    private boolean settlingCreated;
+    private long readTtl;
+    private long readCas;
 
     MetaCommands(CacheStore store, MetaFlags flags, MetaKey key) {
         this.store = store;
@@ -39,19 +48,19 @@ final class MetaCommands {
     }
 
     /** Writes the {@code O} and {@code k} flags of words {@code first..}, in the request's order. */
-    static void echo(Connection c, RequestLine r, MetaFlags f, int first) {
+    static void echo(Connection c, RequestLine r, MetaKey key, int first) {
         for (int w = first; w < r.words(); w++) {
             byte letter = r.span().byteAt(r.start(w));
             if (letter == 'O') {
                 c.write(" ").write(r.span(), r.start(w), r.end(w));
             } else if (letter == 'k') {
-                MetaKey.echo(c, r, f);
+                key.echo(c);
             }
         }
     }
 
     /** Parses the key and flags of md / ma; returns the key length, or -1 after replying an error. */
-    private int prepare(Connection c, RequestLine r, String refused) {
+    private int prepare(Connection c, RequestLine r) {
         if (MetaKey.tooLong(r)) {
             c.write(Replies.BAD_FORMAT);
             return -1;
@@ -60,46 +69,44 @@ final class MetaCommands {
             c.write(MetaReplies.TOO_MANY_FLAGS);
             return -1;
         }
-        byte[] error = flags.parse(r, 2);
-        for (int i = 0; error == null && i < refused.length(); i++) {
-            if (flags.has(refused.charAt(i))) {
-                error = MetaReplies.INVALID_OR_DUPLICATE;
-            }
-        }
-        if (error != null) {
-            c.write(error == MetaReplies.OPAQUE_TOO_LONG ? error : MetaReplies.INVALID_OR_DUPLICATE);
+        if (flags.parse(r, 2, key) != null) {
+            c.write(MetaReplies.INVALID_OR_DUPLICATE); // md and ma say so for any error of the flags or key
             return -1;
         }
-        int n = key.decode(r, flags);
-        if (n <= 0) {
-            c.write(MetaReplies.DECODING_KEY);
-            return -1;
-        }
-        return n;
+        return key.length();
     }
 
-    /** {@code md}: HD (deleted), NF, EX. */
+    /** {@code md}: HD (deleted, or marked stale with {@code I}), NF, EX. */
     void delete(Connection c, RequestLine r) {
-        int n = prepare(c, r, "I");
+        int n = prepare(c, r);
         if (n < 0) {
             return;
         }
-        StoreResult result = flags.has('C')
-                ? store.deleteIfCas(key.key, 0, n, flags.cas())
-                : store.delete(key.key, 0, n) ? StoreResult.STORED : StoreResult.NOT_FOUND;
+        if (flags.longOpaque() >= 0) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG);
+            return;
+        }
+        StoreResult result;
+        if (flags.has('I')) {
+            result = store.invalidate(key.key, 0, n, flags.has('C'), flags.cas(), flags.has('T'), flags.ttl());
+        } else if (flags.has('C')) {
+            result = store.deleteIfCas(key.key, 0, n, flags.cas());
+        } else {
+            result = store.delete(key.key, 0, n) ? StoreResult.STORED : StoreResult.NOT_FOUND;
+        }
         byte[] code = result == StoreResult.STORED ? MetaReplies.HD
                 : result == StoreResult.EXISTS ? MetaReplies.EX : MetaReplies.NF;
         if (code == MetaReplies.HD && flags.has('q')) {
             return;
         }
         c.write(code);
-        echo(c, r, flags, 2);
+        echo(c, r, key, 2);
         c.write(Replies.CRLF);
     }
 
     /** {@code ma}: HD or VA on success, NF, NS; the store's errors as incr / decr. */
     void arithmetic(Connection c, RequestLine r) {
-        int n = prepare(c, r, "");
+        int n = prepare(c, r);
         if (n < 0) {
             return;
         }
@@ -115,30 +122,28 @@ final class MetaCommands {
             created = create(n);
             status = created ? DeltaStatus.OK : change(n, increment); // lost a race with another creator: apply
         }
-        boolean ttlRead = false;
-        if (status == DeltaStatus.OK && !created && flags.has('T')) {
-            // memcached 1.6.18 applies T while it writes the reply flags: a t before it shows the old TTL
-            ttlRead = flags.has('t') && flags.word('t') < flags.word('T');
-            if (ttlRead) {
-                store.get(key.key, 0, n, meta, null);
-            }
-            store.touch(key.key, 0, n, flags.ttl());
+        if (status == DeltaStatus.OK && (created || flags.has('T') || flags.has('t'))) {
+            settle(r, n, created);
+        }
+        if (flags.longOpaque() >= 0 && status != DeltaStatus.NON_NUMERIC && status != DeltaStatus.OUT_OF_MEMORY) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG); // memcached finds it while writing the reply: after the change
+            return;
         }
         switch (status) {
             case OK:
                 if (!created && flags.has('q')) {
                     return;
                 }
-                success(c, r, n, created, ttlRead);
+                success(c, r, created);
                 return;
             case NOT_FOUND:
                 c.write(flags.has('N') ? MetaReplies.NS : MetaReplies.NF);
-                echo(c, r, flags, 2);
+                echo(c, r, key, 2);
                 c.write(Replies.CRLF);
                 return;
             case EXISTS:
                 c.write(MetaReplies.EX);
-                echo(c, r, flags, 2);
+                echo(c, r, key, 2);
                 c.write(Replies.CRLF);
                 return;
             case NON_NUMERIC:
@@ -150,14 +155,14 @@ final class MetaCommands {
     }
 
     private DeltaStatus change(int n, boolean increment) {
-        if (flags.has('C')) {
+        if (flags.cas() != 0) { // memcached's ma compares a non-zero CAS only
             return store.deltaIfCas(key.key, 0, n, flags.delta(), increment, flags.cas(), delta);
         }
         return increment ? store.incr(key.key, 0, n, flags.delta(), delta)
                 : store.decr(key.key, 0, n, flags.delta(), delta);
     }
 
-    /** {@code N}: stores the {@code J} value with the {@code N} TTL, if no one else did first. */
+    /** {@code N}: stores the {@code J} value (no TTL yet: {@link #settle} applies it), if no one else did first. */
     private boolean create(int n) {
         long v = flags.initial();
         int len = digits(v);
@@ -165,9 +170,7 @@ final class MetaCommands {
             number[i] = (byte) ('0' + Long.remainderUnsigned(v, 10));
             v = Long.divideUnsigned(v, 10);
         }
-        // N and T set one exptime in memcached: the later one wins
-        int exptime = flags.has('T') && flags.word('T') > flags.word('N') ? flags.ttl() : flags.vivify();
-        return store.store(StoreMode.ADD, key.key, 0, n, number, 0, len, 0, exptime, 0) == StoreResult.STORED;
+        return store.store(StoreMode.ADD, key.key, 0, n, number, 0, len, 0, 0, 0) == StoreResult.STORED;
     }
 
     /** Decimal digits of a 64-bit unsigned number. */
@@ -180,13 +183,9 @@ final class MetaCommands {
         return n;
     }
 
-    private void success(Connection c, RequestLine r, int n, boolean created, boolean ttlRead) {
+    private void success(Connection c, RequestLine r, boolean created) {
         long value = created ? flags.initial() : delta.value();
-        boolean needMeta = created || (flags.has('t') && !ttlRead);
-        if (needMeta) {
-            store.get(key.key, 0, n, meta, null);
-        }
-        long cas = created ? meta.cas() : delta.cas();
+        long cas = created ? readCas : delta.cas();
         if (flags.has('v')) {
             c.write(MetaReplies.VA).writeAscii(digits(value));
         } else {
@@ -197,9 +196,9 @@ final class MetaCommands {
             if (letter == 'O') {
                 c.write(" ").write(r.span(), r.start(w), r.end(w));
             } else if (letter == 'k') {
-                MetaKey.echo(c, r, flags);
+                key.echo(c);
             } else if (letter == 't') {
-                c.write(" t").writeAscii(meta.ttl());
+                c.write(" t").writeAscii(readTtl);
             } else if (letter == 'c') {
                 c.write(" c").writeUnsignedAscii(cas);
             }
@@ -208,5 +207,39 @@ final class MetaCommands {
         if (flags.has('v')) {
             c.writeUnsignedAscii(value).write(Replies.CRLF);
         }
+    }
+
+    /**
+     * After the change: applies {@code N} (to an item this {@code ma} created) and {@code T} in the request's order,
+     * noting the TTL where {@code t} stands and the CAS unique, as memcached does while it writes the reply flags.
+     * One more store call, not atomic with the change; not counted and without a bump (memcached's ma counts
+     * neither a get nor a touch).
+     */
+    private void settle(RequestLine r, int n, boolean created) {
+        readTtl = -1;
+        readCas = 0;
+        settlingLine = r;
+        settlingCreated = created;
+        boolean retime = flags.has('T') || (created && flags.has('N'));
+        store.metaGet(key.key, 0, n, (retime ? ReadOptions.TOUCH : 0) | ReadOptions.NO_BUMP | ReadOptions.UNCOUNTED,
+                view, this);
+    }
+
+    /** settle()'s visit, under the store's stripe lock. */
+    @Override
+    public void visit(ItemView item) {
+        RequestLine r = settlingLine;
+        int end = flags.longOpaque() >= 0 ? flags.longOpaque() : r.words(); // memcached stops at a too long O
+        for (int w = 2; w < end; w++) {
+            byte letter = r.span().byteAt(r.start(w));
+            if (letter == 'N' && settlingCreated) {
+                item.setExptime(flags.vivify());
+            } else if (letter == 'T') {
+                item.setExptime(flags.ttl());
+            } else if (letter == 't') {
+                readTtl = item.ttl();
+            }
+        }
+        readCas = item.cas();
     }
 }

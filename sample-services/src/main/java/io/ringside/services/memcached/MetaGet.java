@@ -2,27 +2,31 @@ package io.ringside.services.memcached;
 
 import io.ringside.Connection;
 import io.ringside.services.memcached.store.CacheStore;
-import io.ringside.services.memcached.store.ItemMeta;
+import io.ringside.services.memcached.store.ItemView;
+import io.ringside.services.memcached.store.ItemVisitor;
+import io.ringside.services.memcached.store.ReadOptions;
 import io.ringside.services.memcached.store.ValueSink;
 import java.nio.ByteBuffer;
 
 /**
- * {@code mg <key> <flag>*}, as memcached 1.6.18 answers it: a hit is {@code VA <size> <flags>*\r\n<data>\r\n}
- * with {@code v}, else {@code HD <flags>*}; a miss is {@code EN} (with the {@code O} and {@code k} flags), nothing
- * with {@code q}. Returned flags follow the request's order: {@code c f h k l O s t}. {@code T} touches the item
- * atomically with the read (the reported {@code t} is the new TTL; a {@code t} before the {@code T} reports the old
- * one, as memcached does, and the touch then follows the read); {@code h} and {@code l} tell the state before
- * this read. {@code u} is accepted but the read still counts as an access; {@code N} and {@code R} (recache) are
- * refused as invalid flags: they need stub items and win tokens this store does not keep.
+ * {@code mg <key> <flag>*}, as memcached 1.6.18's {@code process_mget_command}: a hit is {@code VA <size>
+ * <flags>*\r\n<data>\r\n} with {@code v}, else {@code HD <flags>*}; a miss is {@code EN} (with the {@code O} and
+ * {@code k} flags), nothing with {@code q}. The reply is written while the store holds the item's lock, walking the
+ * flags in the request's order as memcached does, so a flag sees what the flags before it changed: {@code T} sets
+ * the TTL where it stands (a {@code t} before it reports the old one), {@code N} on a miss creates an empty item
+ * and sets its TTL (a win), {@code R} wins when the TTL at that point is below its token; {@code c f h k l O s t}
+ * report ({@code h} and {@code l} the state before this read). Then {@code Z} if another client holds the win
+ * token, {@code X} if the item is stale (and a win if no one holds the token), {@code W} for a win (the token is
+ * taken). {@code u} reads without a bump.
  *
  * <p>Confined to its connection's worker (one instance per handler); allocation-free.
  */
-final class MetaGet implements ValueSink {
+final class MetaGet implements ItemVisitor, ValueSink {
     private final CacheStore store;
     private final MetaFlags flags;
     private final MetaKey key;
-    private final ItemMeta meta = new ItemMeta();
-    // The hit being written: set before the store call, read by value() on the same thread.
+    private final ItemView view = new ItemView();
+    // The request being answered: set before the store call, read by visit() on the same thread.
     private Connection out;
     private RequestLine request;
 
@@ -42,87 +46,136 @@ final class MetaGet implements ValueSink {
             c.write(MetaReplies.MG_TOO_MANY_FLAGS);
             return;
         }
-        byte[] error = flags.parse(r, 2);
-        if (error == null && (flags.has('N') || flags.has('R'))) {
-            error = MetaReplies.INVALID_FLAG; // not implemented: see the class comment
-        }
+        byte[] error = flags.parse(r, 2, key);
         if (error != null) {
             c.write(error);
             return;
         }
-        int n = key.decode(r, flags);
-        if (n <= 0) {
-            c.write(MetaReplies.DECODING_KEY);
-            return;
-        }
+        int n = key.length();
+        int options = (flags.has('T') ? ReadOptions.TOUCH : 0) | (flags.has('N') ? ReadOptions.VIVIFY : 0)
+                | (flags.has('u') || flags.longOpaque() >= 0 ? ReadOptions.NO_BUMP : 0)
+                | (flags.longOpaque() >= 0 ? ReadOptions.UNCOUNTED : 0);
         out = c;
         request = r;
-        ValueSink sink = flags.has('v') ? this : null;
-        // memcached applies T while it writes the flags: a t before the T reports the old TTL (then: read, touch)
-        boolean touchAfter = flags.has('T') && flags.has('t') && flags.word('t') < flags.word('T');
-        boolean hit = flags.has('T') && !touchAfter
-                ? store.getAndTouch(key.key, 0, n, flags.ttl(), meta, sink)
-                : store.get(key.key, 0, n, meta, sink);
-        if (hit && touchAfter) {
-            store.touch(key.key, 0, n, flags.ttl());
+        boolean hit;
+        try {
+            hit = store.metaGet(key.key, 0, n, options, view, this);
+        } finally {
+            out = null;
+            request = null;
         }
-        out = null;
-        request = null;
-        if (!hit) {
-            if (!flags.has('q')) {
-                c.write(MetaReplies.EN);
-                MetaCommands.echo(c, r, flags, 2);
-                c.write(Replies.CRLF);
-            }
-        } else if (sink == null) {
-            c.write(MetaReplies.HD);
-            hitFlags(c, r);
+        if (flags.longOpaque() >= 0) {
+            c.write(MetaReplies.OPAQUE_TOO_LONG);
+        } else if (!hit && !flags.has('q')) {
+            c.write(MetaReplies.EN);
+            MetaCommands.echo(c, r, key, 2);
             c.write(Replies.CRLF);
         }
     }
 
-    /** A hit with {@code v}: runs under the store's stripe lock, {@link #meta} already filled. */
+    /** The hit (or the item {@code N} created): runs under the store's stripe lock. */
     @Override
-    public void value(ByteBuffer src, int offset, int length, int clientFlags, long cas) {
+    public void visit(ItemView item) {
         Connection c = out;
-        c.write(MetaReplies.VA).writeAscii(length);
-        hitFlags(c, request);
-        c.write(Replies.CRLF);
-        WorkerScratch.copy(src, offset, length, c);
-        c.write(Replies.CRLF);
-    }
-
-    private void hitFlags(Connection c, RequestLine r) {
+        RequestLine r = request;
+        if (flags.longOpaque() >= 0) {
+            applyBefore(item, r, flags.longOpaque());
+            return;
+        }
+        boolean value = flags.has('v');
+        if (value) {
+            c.write(MetaReplies.VA).writeAscii(item.valueLength());
+        } else {
+            c.write(MetaReplies.HD);
+        }
+        boolean won = false;
         for (int w = 2; w < r.words(); w++) {
             byte f = r.span().byteAt(r.start(w));
-            switch (f) {
-                case 'c':
-                    c.write(" c").writeUnsignedAscii(meta.cas());
-                    break;
-                case 'f':
-                    c.write(" f").writeUnsignedAscii(meta.flags() & 0xffffffffL);
-                    break;
-                case 'h':
-                    c.write(meta.fetchedBefore() ? " h1" : " h0");
-                    break;
-                case 'k':
-                    MetaKey.echo(c, r, flags);
-                    break;
-                case 'l':
-                    c.write(" l").writeAscii(meta.secondsSinceAccess());
-                    break;
-                case 'O':
-                    c.write(" ").write(r.span(), r.start(w), r.end(w));
-                    break;
-                case 's':
-                    c.write(" s").writeAscii(meta.valueLength());
-                    break;
-                case 't':
-                    c.write(" t").writeAscii(meta.ttl());
-                    break;
-                default:
-                    break;
+            if (f == 'T') {
+                item.setExptime(flags.ttl());
+            } else if (f == 'N') {
+                if (item.created()) {
+                    item.setExptime(flags.vivify());
+                    won = true;
+                }
+            } else if (f == 'R') {
+                won |= !item.winTokenTaken() && !item.created() && item.expiresBefore(flags.recache());
+            } else {
+                report(c, r, w, f, item);
             }
         }
+        boolean taken = item.winTokenTaken();
+        won |= item.stale() && !taken;
+        if (won && !item.takeWinToken()) {
+            won = false; // another client's mg took it since this one looked: it is theirs
+            taken = true;
+        }
+        if (taken) {
+            c.write(" Z");
+        }
+        if (item.stale()) {
+            c.write(" X");
+        }
+        if (won) {
+            c.write(" W");
+        }
+        c.write(Replies.CRLF);
+        if (value) {
+            item.value(this);
+        }
+    }
+
+    /**
+     * An {@code O} token too long at word {@code stop}: memcached finds it while it writes the reply, after the
+     * {@code T} and {@code N} before it changed the item, and then answers only the error.
+     */
+    private void applyBefore(ItemView item, RequestLine r, int stop) {
+        for (int w = 2; w < stop; w++) {
+            byte f = r.span().byteAt(r.start(w));
+            if (f == 'T') {
+                item.setExptime(flags.ttl());
+            } else if (f == 'N' && item.created()) {
+                item.setExptime(flags.vivify());
+            }
+        }
+    }
+
+    /** A returned flag: {@code c f h k l O s t}; others print nothing. */
+    private void report(Connection c, RequestLine r, int w, byte f, ItemView item) {
+        switch (f) {
+            case 'c':
+                c.write(" c").writeUnsignedAscii(item.cas());
+                break;
+            case 'f':
+                c.write(" f").writeUnsignedAscii(item.flags() & 0xffffffffL);
+                break;
+            case 'h':
+                c.write(item.fetchedBefore() ? " h1" : " h0");
+                break;
+            case 'k':
+                key.echo(c, item.keyBinary());
+                break;
+            case 'l':
+                c.write(" l").writeAscii(item.secondsSinceAccess());
+                break;
+            case 'O':
+                c.write(" ").write(r.span(), r.start(w), r.end(w));
+                break;
+            case 's':
+                c.write(" s").writeAscii(item.valueLength());
+                break;
+            case 't':
+                c.write(" t").writeAscii(item.ttl());
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The value of a hit with {@code v}, after its header line. */
+    @Override
+    public void value(ByteBuffer src, int offset, int length, int clientFlags, long cas) {
+        WorkerScratch.copy(src, offset, length, out);
+        out.write(Replies.CRLF);
     }
 }

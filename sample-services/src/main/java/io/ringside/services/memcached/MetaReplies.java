@@ -17,6 +17,8 @@ final class MetaReplies {
     static final byte[] DUPLICATE_FLAG = ascii("CLIENT_ERROR duplicate flag\r\n");
     static final byte[] INVALID_OR_DUPLICATE = ascii("CLIENT_ERROR invalid or duplicate flag\r\n");
     static final byte[] BAD_TOKEN = ascii("CLIENT_ERROR bad token in command line format\r\n");
+    static final byte[] BAD_INITIAL = ascii("CLIENT_ERROR invalid numeric initial value\r\n");
+    static final byte[] BAD_DELTA = ascii("CLIENT_ERROR invalid numeric delta value\r\n");
     static final byte[] OPAQUE_TOO_LONG = ascii("CLIENT_ERROR opaque token too long\r\n");
     static final byte[] BAD_MODE_LENGTH = ascii("CLIENT_ERROR incorrect length for M token\r\n");
     static final byte[] BAD_MS_MODE = ascii("CLIENT_ERROR invalid mode for ms M token\r\n");

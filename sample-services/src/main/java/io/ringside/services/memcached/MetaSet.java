@@ -10,17 +10,18 @@ import io.ringside.services.memcached.store.StoreResult;
  * {@code ms <key> <datalen> <flag>*} then {@code <data>\r\n}, as memcached 1.6.18 answers it: {@code HD}
  * (stored), {@code NS}, {@code EX}, {@code NF}, then the {@code O}, {@code k} and {@code c} flags in the request's
  * order ({@code c0} when nothing was stored); {@code q} hides {@code HD} only. Flags: {@code T} exptime, {@code F}
- * client flags, {@code C} CAS compare, {@code M} mode {@code S E A P R}, {@code b}, {@code I} (accepted; without
- * stale items it changes nothing). A bad key or datalen is {@code CLIENT_ERROR bad command line format} and the
- * data line is then read as a command; any later error (a flag, the mode, the key's base64) is replied and the
- * data block swallowed, as memcached does. {@code C} with a mode other than {@code S} is refused as an invalid flag:
- * the store's compare-and-swap is a set.
+ * client flags, {@code M} mode {@code S E A P R}, {@code C} CAS compare (with {@code S} or {@code R} a {@code cas};
+ * {@code E} ignores it; {@code A} and {@code P} compare it, {@code EX} if it differs), {@code I} with a {@code C}
+ * below the item's stores the value as stale (memcached's invalidation: the old TTL and win token kept), {@code b}
+ * (the item remembers its key was base64). A bad key or datalen is {@code CLIENT_ERROR bad command line format}
+ * and the data line is then read as a command; any later error (a flag, the mode, the key's base64) is replied
+ * and the data block swallowed, as memcached does.
  *
  * <p>The data block goes through {@link StorageCommands}' reservation (one per connection), like {@code set}.
  * Confined to its connection's worker (one instance per handler); allocation-free.
  */
 final class MetaSet {
-    private static final int MAX_TAIL = 2 * CacheStore.MAX_KEY_LENGTH + MetaFlags.MAX_OPAQUE + 16;
+    private static final int MAX_TAIL = 2 * CacheStore.MAX_KEY_LENGTH + 2 * MetaFlags.MAX_OPAQUE_TOKEN + 16;
 
     private final StorageCommands storage;
     private final MetaFlags flags;
@@ -49,22 +50,18 @@ final class MetaSet {
             c.write(MetaReplies.TOO_MANY_FLAGS); // the block is then read as commands, as memcached does
             return;
         }
-        byte[] error = flags.parse(r, 3);
+        byte[] error = flags.parse(r, 3, key);
         StoreMode mode = error == null ? mode(flags.mode()) : null;
         if (error == null && mode == null) {
             error = MetaReplies.BAD_MS_MODE;
         }
-        if (error == null && flags.has('C')) {
-            if (mode == StoreMode.SET) {
-                mode = StoreMode.CAS;
-            } else {
-                error = MetaReplies.INVALID_FLAG; // see the class comment
-            }
+        if (error == null && flags.longOpaque() >= 0) {
+            error = MetaReplies.OPAQUE_TOO_LONG; // memcached checks it after the mode
         }
-        int keyLength = error == null ? key.decode(r, flags) : 0;
-        if (error == null && keyLength <= 0) {
-            error = MetaReplies.DECODING_KEY;
+        if (error == null && flags.has('C') && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
+            mode = StoreMode.CAS; // memcached: a replace with a CAS is a cas; add ignores it, append compares it
         }
+        int keyLength = key.length();
         if (error != null) {
             c.write(error);
             storage.swallow(c, n);
@@ -72,7 +69,9 @@ final class MetaSet {
         }
         quiet = flags.has('q');
         copyTail(r);
-        storage.handleMeta(c, key.key, keyLength, (int) n, mode, flags.clientFlags(), flags.ttl(), flags.cas(), this);
+        long cas = mode == StoreMode.ADD ? 0 : flags.cas();
+        storage.handleMeta(c, key.key, keyLength, (int) n, mode, flags.clientFlags(), flags.ttl(), cas,
+                flags.has('b'), mode == StoreMode.CAS && flags.has('I'), this);
     }
 
     private static StoreMode mode(byte m) {
@@ -105,10 +104,12 @@ final class MetaSet {
             } else if (letter == 'k') {
                 tail[tailLength++] = ' ';
                 tail[tailLength++] = 'k';
-                tailLength += r.copy(1, tail, tailLength);
-                if (flags.has('b')) {
+                if (key.binary()) {
+                    tailLength += key.encode(tail, tailLength);
                     tail[tailLength++] = ' ';
                     tail[tailLength++] = 'b';
+                } else {
+                    tailLength += r.copy(1, tail, tailLength);
                 }
             } else if (letter == 'c') {
                 casAt = tailLength;

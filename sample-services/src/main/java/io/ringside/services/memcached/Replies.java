@@ -29,6 +29,8 @@ final class Replies {
     static final byte[] RESET = ascii("RESET\r\n");
     static final byte[] END = ascii("END\r\n");
     static final byte[] MN = ascii("MN\r\n");
+    static final byte[] SIZES_DISABLED = ascii("STAT sizes_status disabled\r\nEND\r\n");
+    static final byte[] CACHEDUMP_NOT_ALLOWED = ascii("CLIENT_ERROR stats cachedump not allowed\r\n");
     static final byte[] VALUE = ascii("VALUE ");
     static final byte[] CRLF = ascii("\r\n");
     static final byte[] VERSION = ascii("VERSION " + MemcachedContext.VERSION + "\r\n");

@@ -69,6 +69,8 @@ final class StorageCommands {
                 return;
             }
             casUnique = u;
+        } else {
+            casUnique = 0; // append / prepend compare a non-zero one
         }
         if (n < 0 || n > MAX_BLOCK) {
             Replies.send(c, Replies.BAD_FORMAT, noreply);
@@ -92,13 +94,20 @@ final class StorageCommands {
      * {@code ms}: reserves {@code n} bytes for the already-decoded key and reads the block, as {@link #handle}
      * does; {@code reply} answers when it is stored. The errors before the block are replied as for {@code set}.
      */
-    void handleMeta(Connection c, byte[] k, int keyLength, int n, StoreMode m, int f, int e, long cas, MetaSet reply) {
+    void handleMeta(Connection c, byte[] k, int keyLength, int n, StoreMode m, int f, int e, long cas, boolean binaryKey,
+            boolean invalidate, MetaSet reply) {
         noreply = false;
         ReserveResult reserved = store.reserve(reservation, k, 0, keyLength, n);
         if (reserved != ReserveResult.RESERVED) {
             System.arraycopy(k, 0, key, 0, keyLength);
             refuse(c, StoreMode.SET, keyLength, reserved, n); // ms drops the old value in every mode, as memcached
             return;
+        }
+        if (binaryKey) {
+            reservation.binaryKey();
+        }
+        if (invalidate) {
+            reservation.invalidate();
         }
         mode = m;
         flags = f;

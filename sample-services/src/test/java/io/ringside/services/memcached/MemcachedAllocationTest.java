@@ -17,19 +17,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A set and a get hit allocate (well) under one byte per request on the worker, over a socket, one worker: the
- * store, the handler and the framework together, in steady state after a warm-up.
+ * A set and a get hit, and the meta protocol's ms and mg hit, allocate (well) under one byte per request on the
+ * worker, over a socket, one worker: the store, the handler and the framework together, in steady state after a
+ * warm-up.
  */
 @Timeout(300)
 class MemcachedAllocationTest {
 
     @Test
     void aSetAndAGetHitAllocateNothingOnTheWorker() throws Exception {
+        String value = "0123456789abcdef0123456789abcdef";
+        assertWorkerAllocatesNothing("set key 7 0 32\r\n" + value + "\r\nget key other\r\n",
+                "STORED\r\nVALUE key 7 32\r\n" + value + "\r\nEND\r\n");
+    }
+
+    @Test
+    void aMetaSetAndAMetaGetHitAllocateNothingOnTheWorker() throws Exception {
+        String value = "0123456789abcdef0123456789abcdef";
+        assertWorkerAllocatesNothing("ms key 32 F7 T0\r\n" + value + "\r\nmg key v f k s h t\r\n",
+                "HD\r\nVA 32 f7 kkey s32 h0 t-1\r\n" + value + "\r\n");
+    }
+
+    /** Two requests, {@code request} holding both, allocate under a byte each on the worker in steady state. */
+    private static void assertWorkerAllocatesNothing(String request, String reply) throws Exception {
         MemcachedContext context = MemcachedTesting.context();
         ServerConfig config = ServerConfig.builder().port(0).workers(1).endOfLine(EndOfLine.CRLF).build();
-        String value = "0123456789abcdef0123456789abcdef";
-        String request = "set key 7 0 32\r\n" + value + "\r\nget key other\r\n";
-        String reply = "STORED\r\nVALUE key 7 32\r\n" + value + "\r\nEND\r\n";
         try (RingsideServer server = new RingsideServer(config, () -> new MemcachedHandler(context)).start()) {
             exchange(server.localAddress(), request, reply, 20_000);
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -38,7 +50,8 @@ class MemcachedAllocationTest {
             long before = threads.getThreadAllocatedBytes(worker);
             exchange(server.localAddress(), request, reply, 40_000);
             double perRequest = (double) (threads.getThreadAllocatedBytes(worker) - before) / 40_000 / 2;
-            System.out.printf("memcached: worker allocated %.3f bytes per request%n", perRequest);
+            System.out.printf("memcached: worker allocated %.3f bytes per request (%s)%n", perRequest,
+                    request.substring(0, 2));
             assertTrue(perRequest < 1.0, perRequest + " bytes allocated per request");
         }
     }

@@ -3,6 +3,7 @@ package io.ringside.services.memcached;
 import io.ringside.EndOfLine;
 import io.ringside.ServerConfig;
 import io.ringside.services.memcached.store.CacheStore;
+import io.ringside.services.memcached.store.StoreClock;
 import io.ringside.services.memcached.store.StoreConfig;
 import io.ringside.testing.HandlerHarness;
 
@@ -15,7 +16,13 @@ final class MemcachedTesting {
     }
 
     static MemcachedContext context() {
-        CacheStore store = new CacheStore(StoreConfig.builder().memoryLimitBytes(8L << 20).workers(1).build());
+        return context(StoreClock.SYSTEM);
+    }
+
+    /** A context whose store reads {@code clock} (a frozen one makes TTLs and access times exact). */
+    static MemcachedContext context(StoreClock clock) {
+        CacheStore store = new CacheStore(StoreConfig.builder().memoryLimitBytes(8L << 20).workers(1).clock(clock)
+                .build());
         return new MemcachedContext(store, MemcachedSettings.defaults());
     }
 

@@ -17,15 +17,10 @@ import java.nio.ByteBuffer;
  * A {@link ValueSink} runs under the stripe's shared lock and must not call back into the store.
  *
  * <h2>Memory layout, and why</h2>
- * Items live off-heap in slab pages (1 MiB direct buffers by default), each page carved into equal chunks of one
- * slab class (48 bytes and up by a factor of 1.25, as memcached's {@code -n 48 -f 1.25}). An item is a 28-byte
- * header, the key and the value in one chunk ({@link ItemLayout}). The index is one open-addressing {@code long[]}
- * per stripe: 8 bytes a slot (32 hash bits and a 32-bit chunk reference) at a load of at most 3/4. Chosen over one
- * object per item because the heap would hold 1 million items as 1-3 million objects (16-byte headers, references,
- * GC tracing of all of them) and every {@code set} would allocate; here the garbage collector sees a few thousand
- * long-lived objects, a {@code set} and a {@code get} allocate nothing, and an item costs its chunk plus about
- * 8 / load bytes of index. For 10-20 byte keys and 100-byte values: a 176-byte chunk (items of 138-148 bytes) plus
- * 10.7-21 bytes of index, against memcached 1.6's 192-byte chunk plus 8-16 bytes of hash table.
+ * Items live off-heap in slab pages carved into chunks of one slab class each, an item (28-byte header, key, value)
+ * in one chunk, indexed by one open-addressing {@code long[]} per stripe: the garbage collector sees a few thousand
+ * long-lived objects whatever the item count, and neither a {@code get} nor a {@code set} allocates. The package
+ * documentation has the layout, what an item costs against memcached, and why.
  *
  * <h2>Keys and values</h2>
  * Keys are byte ranges of 1 to {@value #MAX_KEY_LENGTH} bytes; the store accepts any bytes (the protocol decides
@@ -41,10 +36,14 @@ public final class CacheStore {
     static final int MEMCACHED_ITEM_OVERHEAD = 59;
 
     private final StoreConfig config;
-    private final StoreStats stats = new StoreStats();
+    private final StoreStats stats;
     private final StoreTime time;
     private final SlabAllocator mem;
     private final Items items;
+    private final ItemReads reads;
+    private final ItemWrites writes;
+    private final ItemRewrites rewrites;
+    private final MetaReads meta;
 
     /**
      * A store with the given settings; takes no item memory until items arrive.
@@ -53,7 +52,7 @@ public final class CacheStore {
      *     silently hold fewer items): start the JVM with {@code -XX:MaxDirectMemorySize} of at least the limit
      */
     public CacheStore(StoreConfig config) {
-        long direct = SlabAllocator.directMemoryLimit();
+        long direct = SlabPages.directMemoryLimit();
         if (config.memoryLimitBytes() > direct) {
             throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
                     + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
@@ -61,8 +60,14 @@ public final class CacheStore {
         }
         this.config = config;
         this.time = new StoreTime(config.clock());
-        this.mem = new SlabAllocator(config, stats);
+        SlabClass[] classes = SlabClass.buildAll(config, SlabClass.listsFor(config.workers()));
+        this.stats = new StoreStats(classes.length);
+        this.mem = new SlabAllocator(config, classes, stats);
         this.items = new Items(config, mem, time, stats);
+        this.reads = new ItemReads(items);
+        this.rewrites = new ItemRewrites(items);
+        this.writes = new ItemWrites(items, rewrites);
+        this.meta = new MetaReads(items);
         Victims victims = new IndexedVictims(items);
         mem.attach(new ClockSweep(mem, victims), new PageMover(mem, victims, stats), victims);
     }
@@ -77,24 +82,13 @@ public final class CacheStore {
         return stats;
     }
 
-    // ------------------------------------------------------------------------------------------------- reads
-
     /**
      * get / gets: on a hit, calls the sink once and returns true; false on a miss (an expired or flushed item is a
      * miss, and is unlinked if that needs no waiting). Threading: any thread; holds the key's stripe lock shared
      * (concurrent reads of one stripe proceed together) for the lookup and the sink call.
      */
     public boolean get(byte[] key, int off, int len, ValueSink sink) {
-        return items.read(key, off, len, null, sink, false, 0);
-    }
-
-    /**
-     * get with the meta protocol's extras: fills {@code meta} (if not null) before calling {@code sink} (if not
-     * null). A read that only wants the metadata passes a null sink. Threading: as {@link #get(byte[], int, int,
-     * ValueSink)}; {@code meta} belongs to the calling connection.
-     */
-    public boolean get(byte[] key, int off, int len, ItemMeta meta, ValueSink sink) {
-        return items.read(key, off, len, meta, sink, false, 0);
+        return reads.read(key, off, len, sink, false, 0);
     }
 
     /**
@@ -102,23 +96,27 @@ public final class CacheStore {
      * stripe lock exclusively for the lookup, the touch and the sink call.
      */
     public boolean getAndTouch(byte[] key, int off, int len, int exptime, ValueSink sink) {
-        return items.read(key, off, len, null, sink, true, exptime);
+        return reads.read(key, off, len, sink, true, exptime);
     }
 
     /**
-     * gat with the meta protocol's extras ({@code mg ... T}): as {@link #getAndTouch(byte[], int, int, int,
-     * ValueSink)}, filling {@code meta} (if not null, after the touch) before calling {@code sink} (if not null).
+     * mg / me: on a hit calls {@code visitor} once, with {@code view} bound to the item, and returns true; with
+     * {@link ReadOptions#VIVIFY} a miss creates an empty item (flags 0, no expiry, a new CAS) and visits that
+     * ({@link ItemView#created()}); else false (a miss, nothing called). {@code options} are {@link ReadOptions}
+     * bits. The item is bumped after the visit (unless {@link ReadOptions#NO_BUMP}), so the view reports the state
+     * before this access. Threading: any thread; the visit runs under the key's stripe lock, held shared unless
+     * {@link ReadOptions#TOUCH} (or while a created item is linked); {@code view} belongs to the caller.
      */
-    public boolean getAndTouch(byte[] key, int off, int len, int exptime, ItemMeta meta, ValueSink sink) {
-        return items.read(key, off, len, meta, sink, true, exptime);
+    public boolean metaGet(byte[] key, int off, int len, int options, ItemView view, ItemVisitor visitor) {
+        return meta.read(key, off, len, options, view, visitor);
     }
 
     // ------------------------------------------------------------------------------------------------ writes
 
     /**
      * set / add / replace / append / prepend / cas with the whole value at hand in {@code value[valueOff,
-     * valueOff + valueLen)}. {@code casUnique} is used by {@link StoreMode#CAS} only; flags and exptime are ignored
-     * by append and prepend (the item keeps its own).
+     * valueOff + valueLen)}. {@code casUnique} is compared by {@link StoreMode#CAS}, and by append / prepend when
+     * it is not 0 (EXISTS if it differs); flags and exptime are ignored by append and prepend.
      *
      * <p>Threading: any thread. The chunk is taken and filled with no stripe lock held (this is where eviction
      * happens, if memory is full); the stripe lock is then held exclusively only to check the mode and swap the
@@ -127,14 +125,14 @@ public final class CacheStore {
     public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
             int valueLen, int flags, int exptime, long casUnique) {
         checkRange(value.length, valueOff, valueLen);
-        return items.store(mode, key, keyOff, keyLen, value, null, valueOff, valueLen, flags, exptime, casUnique);
+        return writes.store(mode, key, keyOff, keyLen, value, null, valueOff, valueLen, flags, exptime, casUnique);
     }
 
     /** As {@link #store(StoreMode, byte[], int, int, byte[], int, int, int, int, long)}, the value in a buffer (absolute range; its position is not used or changed). */
     public StoreResult store(StoreMode mode, byte[] key, int keyOff, int keyLen, ByteBuffer value, int valueOff,
             int valueLen, int flags, int exptime, long casUnique) {
         checkRange(value.capacity(), valueOff, valueLen);
-        return items.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
+        return writes.store(mode, key, keyOff, keyLen, null, value, valueOff, valueLen, flags, exptime, casUnique);
     }
 
     /** A reusable reservation bound to this store, for one connection (allocates; call once per connection). */
@@ -162,7 +160,7 @@ public final class CacheStore {
         if (valueLength < 0) {
             throw new IllegalArgumentException("valueLength < 0: " + valueLength);
         }
-        return items.reserve(r, key, keyOff, keyLen, valueLength);
+        return writes.reserve(r, key, keyOff, keyLen, valueLength);
     }
 
     /**
@@ -179,7 +177,7 @@ public final class CacheStore {
         if (r.remaining() != 0) {
             throw new IllegalStateException("reservation not filled: " + r.remaining() + " bytes missing");
         }
-        return items.commit(r, mode, flags, exptime, casUnique);
+        return writes.commit(r, mode, flags, exptime, casUnique);
     }
 
     /**
@@ -188,13 +186,13 @@ public final class CacheStore {
      */
     public void abort(Reservation r) {
         if (r.store == this && r.isOpen()) {
-            items.abort(r);
+            writes.abort(r);
         }
     }
 
     /** delete: true (DELETED) if a live item was removed, false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean delete(byte[] key, int off, int len) {
-        return items.delete(key, off, len, false, 0) == StoreResult.STORED;
+        return writes.delete(key, off, len, false, 0) == StoreResult.STORED;
     }
 
     /**
@@ -203,7 +201,18 @@ public final class CacheStore {
      * a miss. The compare and the removal are one step under the stripe lock. Threading: any; stripe lock exclusive.
      */
     public StoreResult deleteIfCas(byte[] key, int off, int len, long casUnique) {
-        return items.delete(key, off, len, true, casUnique);
+        return writes.delete(key, off, len, true, casUnique);
+    }
+
+    /**
+     * md ... I: marks a live item stale ({@link ItemView#stale()}) instead of removing it, gives it a new CAS unique
+     * and frees its win token; with {@code retime}, also the new {@code exptime}. If {@code compare}, only when its
+     * CAS unique is {@code casUnique}. {@link StoreResult#STORED} (marked), {@link StoreResult#EXISTS} or
+     * {@link StoreResult#NOT_FOUND}. Threading: any; stripe lock exclusive.
+     */
+    public StoreResult invalidate(byte[] key, int off, int len, boolean compare, long casUnique, boolean retime,
+            int exptime) {
+        return meta.invalidate(key, off, len, compare, casUnique, retime, exptime);
     }
 
     /**
@@ -213,12 +222,12 @@ public final class CacheStore {
      * written, so concurrent increments never lose one; {@code out} belongs to the caller.
      */
     public DeltaStatus incr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, true, out);
+        return rewrites.delta(key, off, len, delta, true, out);
     }
 
     /** decr: subtracts {@code delta} (64-bit unsigned), stopping at 0; otherwise as {@link #incr}. */
     public DeltaStatus decr(byte[] key, int off, int len, long delta, DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, false, out);
+        return rewrites.delta(key, off, len, delta, false, out);
     }
 
     /**
@@ -228,12 +237,12 @@ public final class CacheStore {
      */
     public DeltaStatus deltaIfCas(byte[] key, int off, int len, long delta, boolean increment, long casUnique,
             DeltaValue out) {
-        return items.rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
+        return rewrites.delta(key, off, len, delta, increment, true, casUnique, out);
     }
 
     /** touch: gives a live item a new exptime; true (TOUCHED) or false (NOT_FOUND). Threading: any; stripe lock exclusive. */
     public boolean touch(byte[] key, int off, int len, int exptime) {
-        return items.touch(key, off, len, exptime);
+        return reads.touch(key, off, len, exptime);
     }
 
     /**
@@ -258,20 +267,12 @@ public final class CacheStore {
         return items.indexBytes();
     }
 
-    /** The chunk sizes of the slab classes, smallest first. */
-    public int[] chunkSizes() {
-        int[] out = new int[mem.classes.length];
+    /** Each slab class's chunks and pages now (racy), smallest chunks first; index i is class i of {@link StoreStats}. */
+    public SlabUsage[] slabUsage() {
+        SlabUsage[] out = new SlabUsage[mem.classes.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = mem.classes[i].chunkBytes;
-        }
-        return out;
-    }
-
-    /** Pages held by each slab class (racy), in {@link #chunkSizes()} order. */
-    public int[] pagesPerClass() {
-        int[] out = new int[mem.classes.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = mem.classes[i].pageCount();
+            SlabClass c = mem.classes[i];
+            out[i] = new SlabUsage(c.chunkBytes, c.perPage, c.pageCount(), c.freeChunks());
         }
         return out;
     }

@@ -39,17 +39,17 @@ final class IndexedVictims implements Victims {
                 return false;
             }
             st.remove(slot);
-            items.retire(p, at);
+            items.retire(ref);
             boolean unfetched = (m & ItemLayout.FETCHED) == 0;
             if (why == Items.LIVE) {
-                items.stats.increment(StoreCounter.EVICTIONS);
+                items.stats.increment(StoreCounter.EVICTIONS, classId);
                 if (unfetched) {
-                    items.stats.increment(StoreCounter.EVICTED_UNFETCHED);
+                    items.stats.increment(StoreCounter.EVICTED_UNFETCHED, classId);
                 }
             } else {
-                items.stats.increment(StoreCounter.RECLAIMED);
+                items.stats.increment(StoreCounter.RECLAIMED, classId);
                 if (why == Items.EXPIRED && unfetched) {
-                    items.stats.increment(StoreCounter.EXPIRED_UNFETCHED);
+                    items.stats.increment(StoreCounter.EXPIRED_UNFETCHED, classId);
                 }
             }
             return true;

@@ -56,10 +56,12 @@ final class ItemLayout {
     static final int REFERENCED = 1 << 16;
     /** Read at least once since stored (memcached ITEM_FETCHED; {@code mg h}, {@code *_unfetched} stats). */
     static final int FETCHED = 1 << 17;
-    /** Reserved for the meta protocol: invalidated, served as stale ({@code ms I}, {@code mg X}). */
+    /** Invalidated, served as stale until replaced ({@code md I}, {@code ms I}; {@code mg} reports {@code X}). */
     static final int STALE = 1 << 18;
-    /** Reserved for the meta protocol: a client holds the recache token ({@code mg W} / {@code Z}). */
+    /** A client holds the recache token ({@code mg} answered {@code W}; later ones get {@code Z}). */
     static final int WIN_TOKEN_SENT = 1 << 19;
+    /** The key was sent base64-encoded ({@code ms ... b}): the meta protocol shows it encoded (memcached ITEM_KEY_BINARY). */
+    static final int KEY_BINARY = 1 << 20;
     static final int BITS_MASK = 0xFF << 16;
 
     /**
@@ -130,6 +132,11 @@ final class ItemLayout {
         if ((m & bits) != bits) {
             META_WORD.getAndBitwiseOr(page, off + META, bits);
         }
+    }
+
+    /** Sets {@code bit}; true if this call set it (it was clear), false if it was set already. Atomic. */
+    static boolean trySetBit(ByteBuffer page, int off, int bit) {
+        return ((int) META_WORD.getAndBitwiseOr(page, off + META, bit) & bit) == 0;
     }
 
     static void clearBits(ByteBuffer page, int off, int bits) {

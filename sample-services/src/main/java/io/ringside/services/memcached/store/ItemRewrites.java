@@ -21,10 +21,11 @@ final class ItemRewrites {
      * then, under the write lock, the old value is copied in only if the item is still the one measured (same
      * chunk and CAS); otherwise it starts over. So the result is always exactly "old value + new bytes" for the
      * value current at link time: it never mixes with a concurrent set. Exceeding the size limit is NOT_STORED,
-     * as in memcached 1.6.
+     * as in memcached 1.6. A non-zero {@code expectCas} must be the item's CAS unique, else EXISTS ({@code ms MA C},
+     * as memcached 1.6.18: a CAS of 0 compares nothing).
      */
     StoreResult concat(StoreMode mode, byte[] key, int koff, int klen, long h, byte[] arr, ByteBuffer buf,
-            int voff, int vlen, Reservation r) {
+            int voff, int vlen, long expectCas, Reservation r) {
         IndexStripe st = items.stripe(h);
         for (;;) {
             int oldRef;
@@ -47,6 +48,9 @@ final class ItemRewrites {
                 oldLen = ItemLayout.valueLength(p, at);
             } finally {
                 st.lock.unlockRead(stamp);
+            }
+            if (expectCas != 0 && oldCas != expectCas) {
+                return StoreResult.EXISTS; // a change meanwhile is caught by linkConcat's re-check, then here
             }
             if (items.tooLarge(klen, (long) oldLen + vlen)) {
                 return StoreResult.NOT_STORED;
@@ -100,9 +104,10 @@ final class ItemRewrites {
                 if (r != null) {
                     r.cas = cas;
                 }
-                items.retire(op, oat);
+                items.retire(oldRef);
                 st.replace(slot, ref);
-                items.linked(p, at);
+                items.linked(ref);
+                items.count(StoreCounter.CMD_SET, ref);
                 free = oldRef;
                 result = StoreResult.STORED;
             }
@@ -151,10 +156,13 @@ final class ItemRewrites {
                 oldRef = st.ref(slot);
                 ByteBuffer p = items.mem.page(oldRef);
                 int at = items.mem.offset(oldRef);
+                int vlen = ItemLayout.valueLength(p, at);
+                if (vlen == 0) {
+                    return DeltaStatus.NON_NUMERIC; // before the CAS, as memcached's do_add_delta
+                }
                 if (compare && ItemLayout.cas(p, at) != expectedCas) {
                     return DeltaStatus.EXISTS; // a grown number re-checks the CAS it measured when it links
                 }
-                int vlen = ItemLayout.valueLength(p, at);
                 int value = ItemLayout.valueOffset(at, len);
                 if (!Numeric.parse(p, value, vlen, out)) {
                     return DeltaStatus.NON_NUMERIC;
@@ -168,7 +176,7 @@ final class ItemRewrites {
                     ItemLayout.setBits(p, at, ItemLayout.REFERENCED);
                     out.value = next;
                     out.cas = cas;
-                    items.stats.increment(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS);
+                    items.count(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS, oldRef);
                     return DeltaStatus.OK;
                 }
                 oldCas = ItemLayout.cas(p, at);
@@ -183,7 +191,7 @@ final class ItemRewrites {
                 return DeltaStatus.OUT_OF_MEMORY;
             }
             if (linkGrownNumber(st, h, key, off, len, ref, oldRef, oldCas, delta, incr, digits, now, out)) {
-                items.stats.increment(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS);
+                items.count(incr ? StoreCounter.INCR_HITS : StoreCounter.DECR_HITS, ref);
                 return DeltaStatus.OK;
             }
         }
@@ -212,9 +220,9 @@ final class ItemRewrites {
                 p.putInt(at + ItemLayout.EXPIRY, ItemLayout.expiry(op, oat));
                 long cas = st.nextCas();
                 p.putLong(at + ItemLayout.CAS, cas);
-                items.retire(op, oat);
+                items.retire(oldRef);
                 st.replace(slot, ref);
-                items.linked(p, at);
+                items.linked(ref);
                 out.value = next;
                 out.cas = cas;
                 free = oldRef;

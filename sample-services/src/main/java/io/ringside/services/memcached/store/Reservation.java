@@ -27,6 +27,10 @@ public final class Reservation implements AutoCloseable {
     int written;
     /** CAS unique of what the last commit stored, 0 if it stored nothing. */
     long cas;
+    /** Set by {@link #binaryKey()}, cleared at reserve time. */
+    boolean binaryKey;
+    /** Set by {@link #invalidate()}, cleared at reserve time. */
+    boolean invalidate;
 
     Reservation(CacheStore store) {
         this.store = store;
@@ -43,6 +47,22 @@ public final class Reservation implements AutoCloseable {
      */
     public long cas() {
         return cas;
+    }
+
+    /**
+     * Marks the key of the item this reservation stores as sent in base64 ({@code ms ... b}), so the meta protocol
+     * shows it encoded; for this reservation only (cleared by the next {@link CacheStore#reserve}).
+     */
+    public void binaryKey() {
+        binaryKey = true;
+    }
+
+    /**
+     * For a commit in {@link StoreMode#CAS} ({@code ms ... C I}): a CAS unique lower than the item's still stores,
+     * as a stale item that keeps the old one's expiry and win token; for this reservation only.
+     */
+    public void invalidate() {
+        invalidate = true;
     }
 
     /** Bytes still to write before {@link CacheStore#commit} may be called. */

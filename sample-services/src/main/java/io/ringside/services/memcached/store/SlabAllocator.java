@@ -1,13 +1,13 @@
 package io.ringside.services.memcached.store;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The item memory: slab pages (direct buffers, allocated on first use up to the memory limit), carved whole into
- * the chunks of one slab class each, as memcached's slabs.c does; free chunks wait in the class's striped free
- * lists. A chunk is named by a 32-bit reference: {@code (page << (pageShift - 3) | offset / 8) + 1} (0 = none).
+ * The item memory, as memcached's slabs.c: slab pages ({@link SlabPages}) carved whole into the chunks of one slab
+ * class each, free chunks in the class's striped free lists ({@link FreeChunks}), and the order in which a chunk is
+ * found when a class needs one (a free list, a fresh page, a page lent by a class rich in free chunks, the CLOCK
+ * sweep, a page moved from another class). The rest of the store names chunks by the references of
+ * {@link SlabPages}; the accessors here pass them through.
  *
  * <p>Thread-safe. Locks, in the only order they nest: a class's grow lock, then the pool lock, then the class's
  * layout lock, then free list monitors. Allocation ({@link #allocate}) may evict, which takes stripe locks, so
@@ -15,64 +15,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class SlabAllocator {
     final int pageBytes;
-    final int pageShift;
     final int maxPages;
     final SlabClass[] classes;
-    private final int refShift;
-    private final int refOffsetMask;
-    private final int listMask;
-    /** Page buffers, published before any chunk of theirs is handed out (via a free list monitor). */
-    private final ByteBuffer[] pages;
-    /** Read-only views of the pages, given to value sinks. */
-    private final ByteBuffer[] views;
-    /** The class of each page; changes only while the page's chunks are all MOVED (see {@link PageMover}). */
-    private final int[] pageClass;
-    /** Non-zero while the page mover empties a page: its chunks then leave circulation instead of being reused. */
-    private final AtomicIntegerArray moving;
-    private final Object poolLock = new Object();
-    /** Pages allocated so far. Guarded by poolLock; volatile for statistics. */
-    private volatile int pagesAllocated;
-    /** Set when the JVM refused more direct memory (-XX:MaxDirectMemorySize below -m). Guarded by poolLock. */
-    private boolean directMemoryExhausted;
-    private final StoreStats stats;
-    /**
-     * A class that seems to hold at least two pages' worth of free chunks, or -1: set by {@link #free} (cheaply,
-     * from one list's count), read before every eviction so that free memory is lent before live items go.
-     */
-    private volatile int freeRich = -1;
+    private final SlabPages pages;
+    private final FreeChunks free;
     private ClockSweep sweep;
     private PageMover mover;
     private Victims victims;
 
-    SlabAllocator(StoreConfig config, StoreStats stats) {
-        this.stats = stats;
-        this.pageBytes = config.pageBytes();
-        this.pageShift = Integer.numberOfTrailingZeros(pageBytes);
-        this.refShift = pageShift - 3;
-        this.refOffsetMask = (1 << refShift) - 1;
-        this.maxPages = (int) Math.min(config.memoryLimitBytes() / pageBytes, (1L << (32 - refShift)) - 1);
-        this.pages = new ByteBuffer[maxPages];
-        this.views = new ByteBuffer[maxPages];
-        this.pageClass = new int[maxPages];
-        this.moving = new AtomicIntegerArray(maxPages);
-        int lists = Math.min(256, Integer.highestOneBit(Math.max(1, config.workers()) * 2 - 1));
-        this.listMask = lists - 1;
-        this.classes = buildClasses(config, pageBytes, lists);
-    }
-
-    /**
-     * The JVM's cap on direct buffer memory: {@code -XX:MaxDirectMemorySize}, which defaults to the heap limit
-     * ({@code -Xmx}); {@link Long#MAX_VALUE} if the VM does not say.
-     */
-    static long directMemoryLimit() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            long set = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
-            return set > 0 ? set : Runtime.getRuntime().maxMemory();
-        } catch (RuntimeException | LinkageError e) {
-            return Long.MAX_VALUE;
-        }
+    SlabAllocator(StoreConfig config, SlabClass[] classes, StoreStats stats) {
+        this.pages = new SlabPages(config, stats);
+        this.pageBytes = pages.pageBytes;
+        this.maxPages = pages.maxPages;
+        this.classes = classes;
+        this.free = new FreeChunks(pages, classes, classes[0].lists.length);
     }
 
     /** Connects the eviction machinery (built after the allocator, since it needs the index). */
@@ -80,18 +36,6 @@ final class SlabAllocator {
         this.sweep = sweep;
         this.mover = mover;
         this.victims = victims;
-    }
-
-    private static SlabClass[] buildClasses(StoreConfig config, int pageBytes, int lists) {
-        java.util.List<SlabClass> out = new java.util.ArrayList<>();
-        int size = (config.minChunkBytes() + 7) & ~7;
-        while (size <= pageBytes / 2 && out.size() < 254) {
-            out.add(new SlabClass(out.size(), size, pageBytes, lists));
-            int next = (int) Math.ceil(size * config.growthFactor());
-            size = Math.max(size + 8, (next + 7) & ~7);
-        }
-        out.add(new SlabClass(out.size(), pageBytes, pageBytes, lists));
-        return out.toArray(new SlabClass[0]);
     }
 
     /** The smallest class whose chunk holds {@code itemBytes}, or -1 if none does. */
@@ -112,51 +56,55 @@ final class SlabAllocator {
         return lo;
     }
 
+    // ------------------------------------------------------------------ chunk references (see SlabPages)
+
     int ref(int page, int offset) {
-        return ((page << refShift) | (offset >>> 3)) + 1;
+        return pages.ref(page, offset);
     }
 
     int pageOf(int ref) {
-        return (ref - 1) >>> refShift;
+        return pages.pageOf(ref);
     }
 
     int offset(int ref) {
-        return ((ref - 1) & refOffsetMask) << 3;
+        return pages.offset(ref);
     }
 
     /** The little-endian page buffer holding a chunk. */
     ByteBuffer page(int ref) {
-        return pages[pageOf(ref)];
+        return pages.page(ref);
     }
 
     ByteBuffer pageBuffer(int page) {
-        return pages[page];
+        return pages.pageBuffer(page);
     }
 
     /** The read-only view of the page holding a chunk, for sinks. */
     ByteBuffer view(int ref) {
-        return views[pageOf(ref)];
+        return pages.view(ref);
     }
 
     int classOf(int ref) {
-        return pageClass[pageOf(ref)];
+        return pages.classOf(ref);
     }
 
     int pageClass(int page) {
-        return pageClass[page];
+        return pages.pageClass(page);
     }
 
     boolean isMoving(int page) {
-        return moving.get(page) != 0;
+        return pages.isMoving(page);
     }
 
     void setMoving(int page, boolean on) {
-        moving.set(page, on ? 1 : 0);
+        pages.setMoving(page, on);
     }
 
     int pagesAllocated() {
-        return pagesAllocated;
+        return pages.pagesAllocated();
     }
+
+    // ------------------------------------------------------------------------------ taking and giving back
 
     /**
      * A RESERVED chunk of the class, owned by the caller, or 0 when none can be found or freed (out of memory).
@@ -165,7 +113,7 @@ final class SlabAllocator {
      */
     int allocate(int classId, int hint) {
         SlabClass c = classes[classId];
-        int ref = pop(c, hint);
+        int ref = free.pop(c, hint);
         if (ref != 0) {
             return ref;
         }
@@ -173,7 +121,7 @@ final class SlabAllocator {
         if (ref != 0) {
             return ref;
         }
-        int rich = freeRich;
+        int rich = free.freeRich();
         if (rich >= 0 && rich != classId) {
             ref = mover.takeFromFreeRich(c, hint);
             if (ref != 0) {
@@ -193,97 +141,39 @@ final class SlabAllocator {
         return ref;
     }
 
-    /** Forgets the free-rich hint if it still names this class (it no longer has free chunks to lend). */
-    void clearFreeRich(int classId) {
-        if (freeRich == classId) {
-            freeRich = -1;
-        }
-    }
-
     /** Returns a chunk the caller owns (RESERVED) to its class's free list {@code hint}. Takes no stripe lock. */
     void free(int ref, int hint) {
-        push(classes[classOf(ref)], ref, hint);
+        free.push(classes[classOf(ref)], ref, hint);
     }
 
     /** Pops a chunk from the class's free lists, starting at {@code hint}'s; 0 if all are empty. */
     int pop(SlabClass c, int hint) {
-        SlabClass.FreeList[] lists = c.lists;
-        for (int i = 0; i < lists.length; i++) {
-            SlabClass.FreeList l = lists[(hint + i) & listMask];
-            if (l.count == 0) {
-                continue;
-            }
-            synchronized (l) {
-                while (l.head != 0) {
-                    int ref = l.head;
-                    ByteBuffer p = page(ref);
-                    int off = offset(ref);
-                    unlink(l, p, off);
-                    if (isMoving(pageOf(ref))) {
-                        ItemLayout.initMeta(p, off, ItemLayout.MOVED);
-                        continue;
-                    }
-                    ItemLayout.initMeta(p, off, ItemLayout.RESERVED);
-                    return ref;
-                }
-            }
-        }
-        return 0;
+        return free.pop(c, hint);
     }
 
-    private void push(SlabClass c, int ref, int hint) {
-        SlabClass.FreeList l = c.lists[hint & listMask];
-        ByteBuffer p = page(ref);
-        int off = offset(ref);
-        synchronized (l) {
-            if (isMoving(pageOf(ref))) {
-                ItemLayout.initMeta(p, off, ItemLayout.MOVED);
-            } else {
-                linkHead(l, p, off, ref);
-                if ((long) l.count * c.lists.length >= 2L * c.perPage && freeRich != c.id && c.pageCount() >= 2) {
-                    freeRich = c.id;
-                }
-            }
-        }
+    /** Forgets the free-rich hint if it still names this class (it no longer has free chunks to lend). */
+    void clearFreeRich(int classId) {
+        free.clearFreeRich(classId);
     }
 
     /** For the page mover: takes a FREE chunk out of its list and marks it MOVED; false if it was not free. */
     boolean takeFree(int ref) {
-        ByteBuffer p = page(ref);
-        int off = offset(ref);
-        int meta = ItemLayout.meta(p, off);
-        if (ItemLayout.state(meta) != ItemLayout.FREE) {
-            return false;
-        }
-        SlabClass.FreeList l = classes[classOf(ref)].lists[ItemLayout.freeList(meta) & listMask];
-        synchronized (l) {
-            // Under l's monitor, "FREE in list l" can only change by this monitor's holder: the read is exact.
-            if (ItemLayout.meta(p, off) != ItemLayout.freeMeta(l.index)) {
-                return false;
-            }
-            unlink(l, p, off);
-            ItemLayout.initMeta(p, off, ItemLayout.MOVED);
-            return true;
-        }
+        return free.takeFree(ref);
     }
 
     /** Waits out every free list operation of the class that may have started before the caller's last write. */
     void quiesce(SlabClass c) {
-        for (SlabClass.FreeList l : c.lists) {
-            synchronized (l) {
-                assert l.count >= 0;
-            }
-        }
+        free.quiesce(c);
     }
 
     private int grow(SlabClass c, int hint) {
         synchronized (c.growLock) {
             for (;;) {
-                int ref = pop(c, hint);
+                int ref = free.pop(c, hint);
                 if (ref != 0) {
                     return ref;
                 }
-                int page = takePage();
+                int page = pages.takePage();
                 if (page < 0) {
                     return 0;
                 }
@@ -292,46 +182,10 @@ final class SlabAllocator {
         }
     }
 
-    private int takePage() {
-        synchronized (poolLock) {
-            int n = pagesAllocated;
-            if (n == maxPages || directMemoryExhausted) {
-                return -1;
-            }
-            ByteBuffer b;
-            try {
-                b = ByteBuffer.allocateDirect(pageBytes).order(ByteOrder.LITTLE_ENDIAN);
-            } catch (OutOfMemoryError e) {
-                // Direct memory is capped by -XX:MaxDirectMemorySize (default: the heap limit); run the store at -m.
-                directMemoryExhausted = true;
-                stats.add(StoreCounter.DIRECT_MEMORY_FAILURES, 1);
-                return -1;
-            }
-            assert b.alignmentOffset(0, 8) == 0 : "page not 8-aligned";
-            pages[n] = b;
-            views[n] = b.asReadOnlyBuffer();
-            pagesAllocated = n + 1;
-            return n;
-        }
-    }
-
     /** Makes every chunk of the page a FREE chunk of class c (spread over its lists) and gives c the page. */
     void carve(int page, SlabClass c) {
-        pageClass[page] = c.id;
-        ByteBuffer p = pages[page];
-        int lists = c.lists.length;
-        int per = c.perPage;
-        for (int i = 0; i < lists; i++) {
-            int from = (int) ((long) per * i / lists);
-            int to = (int) ((long) per * (i + 1) / lists);
-            SlabClass.FreeList l = c.lists[i];
-            synchronized (l) {
-                for (int k = to - 1; k >= from; k--) {
-                    int off = k * c.chunkBytes;
-                    linkHead(l, p, off, ref(page, off));
-                }
-            }
-        }
+        pages.assign(page, c.id);
+        free.carve(page, c);
         long stamp = c.layout.writeLock();
         try {
             c.addPage(page);
@@ -342,39 +196,13 @@ final class SlabAllocator {
 
     /** Puts every MOVED chunk of a page (laid out as class c) back into c's free lists: an aborted move. */
     void restore(int page, SlabClass c) {
-        ByteBuffer p = pages[page];
+        ByteBuffer p = pages.pageBuffer(page);
         for (int k = 0; k < c.perPage; k++) {
             int off = k * c.chunkBytes;
             if (ItemLayout.state(ItemLayout.meta(p, off)) == ItemLayout.MOVED) {
                 ItemLayout.initMeta(p, off, ItemLayout.RESERVED);
-                push(c, ref(page, off), k);
+                free.push(c, ref(page, off), k);
             }
         }
-    }
-
-    private void linkHead(SlabClass.FreeList l, ByteBuffer p, int off, int ref) {
-        int next = l.head;
-        p.putInt(off + ItemLayout.NEXT_FREE, next);
-        p.putInt(off + ItemLayout.PREV_FREE, 0);
-        if (next != 0) {
-            page(next).putInt(offset(next) + ItemLayout.PREV_FREE, ref);
-        }
-        l.head = ref;
-        ItemLayout.initMeta(p, off, ItemLayout.freeMeta(l.index));
-        l.count = l.count + 1;
-    }
-
-    private void unlink(SlabClass.FreeList l, ByteBuffer p, int off) {
-        int next = p.getInt(off + ItemLayout.NEXT_FREE);
-        int prev = p.getInt(off + ItemLayout.PREV_FREE);
-        if (prev == 0) {
-            l.head = next;
-        } else {
-            page(prev).putInt(offset(prev) + ItemLayout.NEXT_FREE, next);
-        }
-        if (next != 0) {
-            page(next).putInt(offset(next) + ItemLayout.PREV_FREE, prev);
-        }
-        l.count = l.count - 1;
     }
 }

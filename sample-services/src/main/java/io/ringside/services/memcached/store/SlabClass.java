@@ -40,6 +40,29 @@ final class SlabClass {
         }
     }
 
+    /**
+     * The classes of a store: chunk sizes from {@link StoreConfig#minChunkBytes()} up by
+     * {@link StoreConfig#growthFactor()} (8-byte aligned, as memcached's {@code -n} and {@code -f}), at most 255 of
+     * them, the last one a whole page.
+     */
+    static SlabClass[] buildAll(StoreConfig config, int lists) {
+        int pageBytes = config.pageBytes();
+        java.util.List<SlabClass> out = new java.util.ArrayList<>();
+        int size = (config.minChunkBytes() + 7) & ~7;
+        while (size <= pageBytes / 2 && out.size() < 254) {
+            out.add(new SlabClass(out.size(), size, pageBytes, lists));
+            int next = (int) Math.ceil(size * config.growthFactor());
+            size = Math.max(size + 8, (next + 7) & ~7);
+        }
+        out.add(new SlabClass(out.size(), pageBytes, pageBytes, lists));
+        return out.toArray(new SlabClass[0]);
+    }
+
+    /** Free lists per class for {@code workers} worker threads: a power of two, about two per worker, at most 256. */
+    static int listsFor(int workers) {
+        return Math.min(256, Integer.highestOneBit(Math.max(1, workers) * 2 - 1));
+    }
+
     int pageCount() {
         return pageCount;
     }

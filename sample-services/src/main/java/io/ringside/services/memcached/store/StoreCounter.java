@@ -55,6 +55,11 @@ public enum StoreCounter {
     /** Pages the JVM refused (raise -XX:MaxDirectMemorySize to at least the memory limit). */
     DIRECT_MEMORY_FAILURES;
 
+    /** Whether this counts what is there now (items, bytes, open reservations): {@code stats reset} keeps it. */
+    public boolean isGauge() {
+        return this == CURR_ITEMS || this == BYTES || this == RESERVATIONS_OPEN;
+    }
+
     /** The memcached stats name, e.g. {@code get_hits}. */
     public String statName() {
         return name().toLowerCase(Locale.ROOT);

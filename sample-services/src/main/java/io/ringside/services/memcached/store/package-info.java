@@ -14,7 +14,7 @@
  * Every public method is thread-safe. A lookup holds its stripe's lock shared (a {@code ValueSink} runs under it);
  * a change holds it exclusively; no thread ever holds two stripe locks. Chunks are taken and returned with no
  * stripe lock held, so eviction (which locks the victim's stripe) cannot deadlock with a store. Per-connection
- * objects ({@code Reservation}, {@code DeltaValue}, {@code ItemMeta}, sinks) are confined to their connection.
+ * objects ({@code Reservation}, {@code DeltaValue}, {@code ItemView}, sinks and visitors) are confined to their connection.
  *
  * <h2>Memory layout</h2>
  * Item memory is slab pages (1 MiB direct buffers by default, up to the {@code -m} limit, allocated on first use),

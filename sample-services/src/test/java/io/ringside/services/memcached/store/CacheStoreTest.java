@@ -204,23 +204,40 @@ class CacheStoreTest {
         assertFalse(store.get(k, 1, 250, c), "a shifted range is another key");
     }
 
+    /** What a visitor saw of an item (tests). */
+    record Seen(long ttl, int sinceAccess, boolean fetched, int length) {
+    }
+
+    private Seen look(String key, int options) {
+        Seen[] seen = new Seen[1];
+        byte[] k = b(key);
+        boolean hit = store.metaGet(k, 0, k.length, options, new ItemView(),
+                i -> seen[0] = new Seen(i.ttl(), i.secondsSinceAccess(), i.fetchedBefore(), i.valueLength()));
+        assertEquals(hit, seen[0] != null, "visited exactly on a hit");
+        return seen[0];
+    }
+
     @Test
     void metaReportsTtlAccessAndFetched() {
         set(store, "m", "v", 100);
         clock.advanceSeconds(7);
-        ItemMeta meta = new ItemMeta();
-        assertTrue(store.get(b("m"), 0, 1, meta, null));
-        assertEquals(93, meta.ttl());
-        assertEquals(7, meta.secondsSinceAccess());
-        assertFalse(meta.fetchedBefore());
-        assertEquals(1, meta.valueLength());
+        assertEquals(new Seen(93, 7, false, 1), look("m", 0));
         clock.advanceSeconds(2);
-        assertTrue(store.get(b("m"), 0, 1, meta, null));
-        assertTrue(meta.fetchedBefore());
-        assertEquals(2, meta.secondsSinceAccess());
+        assertEquals(new Seen(91, 2, true, 1), look("m", 0), "the first read bumped it");
         set(store, "forever", "v");
-        assertTrue(store.get(b("forever"), 0, 7, meta, null));
-        assertEquals(-1, meta.ttl());
+        assertEquals(-1, look("forever", 0).ttl());
+        assertNull(look("missing", 0));
+    }
+
+    @Test
+    void aReadWithoutBumpLeavesTheItemAsItWas() {
+        set(store, "u", "v");
+        clock.advanceSeconds(5);
+        assertEquals(new Seen(-1, 5, false, 1), look("u", ReadOptions.NO_BUMP));
+        assertEquals(new Seen(-1, 5, false, 1), look("u", ReadOptions.NO_BUMP | ReadOptions.UNCOUNTED));
+        assertEquals(1, store.stats().value(StoreCounter.CMD_GET), "UNCOUNTED is not a get");
+        assertEquals(new Seen(-1, 5, false, 1), look("u", 0));
+        assertEquals(new Seen(-1, 0, true, 1), look("u", 0));
     }
 
     @Test

@@ -112,7 +112,7 @@ class EvictionTest {
         for (int i = 0; i < 500; i++) {
             assertEquals(StoreResult.STORED, set(store, "large:" + i, value(i, 20_000)), "large:" + i);
         }
-        assertTrue(store.stats().value(StoreCounter.SLABS_MOVED) > 0, Arrays.toString(store.pagesPerClass()));
+        assertTrue(store.stats().value(StoreCounter.SLABS_MOVED) > 0, Arrays.toString(Stores.pagesPerClass(store)));
         int large = 0;
         for (int i = 0; i < 500; i++) {
             String v = get(store, "large:" + i);
@@ -122,7 +122,7 @@ class EvictionTest {
             }
         }
         // 4 MiB hold about 190 values of 20,000 bytes; the idle small items gave their pages up.
-        assertTrue(large > 120, large + " large items present, pages " + Arrays.toString(store.pagesPerClass()));
+        assertTrue(large > 120, large + " large items present, pages " + Arrays.toString(Stores.pagesPerClass(store)));
         for (int i = 0; i < 20_000; i++) {
             assertEquals(StoreResult.STORED, set(store, "small2:" + i, value(i, 40)));
         }
@@ -138,9 +138,9 @@ class EvictionTest {
         for (int i = 0; i < 200_000; i++) {
             set(store, "small:" + i, value(i, 40));
         }
-        int[] pages = store.pagesPerClass();
+        int[] pages = Stores.pagesPerClass(store);
         int smallClass = 0;
-        while (store.chunkSizes()[smallClass] < ItemLayout.itemBytes(12, 40)) {
+        while (Stores.chunkSizes(store)[smallClass] < ItemLayout.itemBytes(12, 40)) {
             smallClass++;
         }
         assertTrue(pages[smallClass] > 48, "the small class took the idle large pages: " + Arrays.toString(pages));

@@ -29,7 +29,7 @@ public final class StoreMemoryReport {
     }
 
     /** What n items took. */
-    record Result(int items, long pageBytes, long indexBytes, long itemBytes, int[] chunkSizes, int[] pages) {
+    record Result(int items, long pageBytes, long indexBytes, long itemBytes, SlabUsage[] classes) {
         double perItem() {
             return (pageBytes + indexBytes) / (double) items;
         }
@@ -37,9 +37,9 @@ public final class StoreMemoryReport {
         @Override
         public String toString() {
             StringBuilder used = new StringBuilder();
-            for (int i = 0; i < pages.length; i++) {
-                if (pages[i] > 0) {
-                    used.append(' ').append(chunkSizes[i]).append("-byte chunks: ").append(pages[i]).append(" pages");
+            for (SlabUsage c : classes) {
+                if (c.pages() > 0) {
+                    used.append(' ').append(c.chunkBytes()).append("-byte chunks: ").append(c.pages()).append(" pages");
                 }
             }
             return String.format("%,d items: slab pages %,d bytes (%.1f/item) +%s; index %,d bytes (%.1f/item); "
@@ -69,7 +69,7 @@ public final class StoreMemoryReport {
             throw new IllegalStateException("evicted: " + store.stats());
         }
         return new Result(n, store.allocatedBytes(), store.indexBytes(), store.stats().value(StoreCounter.BYTES),
-                store.chunkSizes(), store.pagesPerClass());
+                store.slabUsage());
     }
 
     /** Key i into buf: "key:i" padded with '-' to 10 + i % 11 bytes; returns its length. Allocates nothing. */

@@ -62,4 +62,14 @@ final class Stores {
     static StoreConfig.Builder small() {
         return StoreConfig.builder().memoryLimitBytes(4L << 20).itemSizeMax(64 << 10).workers(4).hashSeed(42);
     }
+
+    /** Pages held by each slab class, smallest chunks first. */
+    static int[] pagesPerClass(CacheStore s) {
+        return java.util.Arrays.stream(s.slabUsage()).mapToInt(SlabUsage::pages).toArray();
+    }
+
+    /** The chunk size of each slab class, smallest first. */
+    static int[] chunkSizes(CacheStore s) {
+        return java.util.Arrays.stream(s.slabUsage()).mapToInt(SlabUsage::chunkBytes).toArray();
+    }
 }
