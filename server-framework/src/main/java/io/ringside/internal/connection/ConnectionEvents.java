@@ -64,6 +64,7 @@ public final class ConnectionEvents {
                 endInput(c, CloseReason.SERVER_STOP);
             } else if (n > 0) {
                 c.context.counters().add(Metric.BYTES_IN, n);
+                RateGuard.bytesIn(c, n);
             }
             Dispatcher.process(c);
             if (!c.context.draining() || n <= 0) {
@@ -169,6 +170,8 @@ public final class ConnectionEvents {
         c.reason = why;
         c.input.release();
         long lost = c.output.discard();
+        OutputBudgetGuard.closed(c);
+        RateGuard.closed(c);
         c.context.closed(c, why, lost); // counted before the peer can see the close
         c.transport.close();
         if (!c.handlerOpened && !c.outbound) {
@@ -208,6 +211,7 @@ public final class ConnectionEvents {
         if (c.outputShutdownAsked && !c.outputShutDown && c.output.pending() == 0 && !c.connecting && !OutputShutdown.now(c)) {
             return;
         }
+        OutputBudgetGuard.afterFlush(c);
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
     }
 
