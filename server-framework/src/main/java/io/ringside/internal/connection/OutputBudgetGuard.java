@@ -4,9 +4,10 @@ import io.ringside.CloseReason;
 import io.ringside.Metric;
 
 /**
- * A connection's side of the {@link OutputBudget}: after each flush it reports how its queued output changed; while
- * the process is past the budget, a connection holding more than its share stops reading
- * ({@link ReadHolds#OUTPUT_BUDGET}), and one still paused after {@code output-budget-grace} is closed
+ * A connection's side of the {@link OutputBudget}: after each flush it reports how its queued output changed. While
+ * the process is past the budget, a connection holding more than its share (the budget divided among the
+ * connections holding output), or whose flush left it holding more than before, stops reading
+ * ({@link ReadHolds#OUTPUT_BUDGET}): so past the budget each connection adds at most one write batch. One still paused after {@code output-budget-grace} is closed
  * ({@link CloseReason#OUTPUT_BUDGET}, its queued output dropped). A paused connection reads again once it has
  * flushed everything (a reader that caught up) or the process is back under three quarters of the budget.
  * Pausing stops growth at once; closing is what gives memory back, so the slowest readers go first and the
@@ -30,7 +31,8 @@ public final class OutputBudgetGuard {
             b.add(pending - counted, counted == 0 ? 1 : pending == 0 ? -1 : 0);
             c.budgetCounted = pending;
         }
-        review(c, b, c.context.turnNanos(), false); // closing waits for the loop's scan: not in the middle of a flush
+        // closing waits for the loop's scan, not in the middle of a flush; one that grew while over is paused at once
+        review(c, b, c.context.turnNanos(), false, pending > counted);
     }
 
     /** As c closes (its output was dropped): takes its bytes out of the count. */
@@ -45,13 +47,13 @@ public final class OutputBudgetGuard {
     public static void review(TransportConnection c, long now) {
         OutputBudget b = c.context.protection().budget();
         if (b.enabled() && c.state != ConnectionState.CLOSED) {
-            review(c, b, now, true);
+            review(c, b, now, true, false);
         }
     }
 
-    private static void review(TransportConnection c, OutputBudget b, long now, boolean mayClose) {
+    private static void review(TransportConnection c, OutputBudget b, long now, boolean mayClose, boolean grew) {
         if ((c.holds & ReadHolds.OUTPUT_BUDGET) == 0) {
-            if (c.budgetCounted > b.share() && b.over()) {
+            if ((grew || c.budgetCounted > b.share()) && b.over()) {
                 c.budgetPausedSince = now;
                 c.context.counters().increment(Metric.OUTPUT_BUDGET_PAUSES);
                 c.context.log().debug(c, "the process is past max-buffered-output-bytes: reading paused", null);
