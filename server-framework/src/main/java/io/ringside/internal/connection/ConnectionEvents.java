@@ -64,9 +64,9 @@ public final class ConnectionEvents {
                 endInput(c, CloseReason.SERVER_STOP);
             } else if (n > 0) {
                 c.context.counters().add(Metric.BYTES_IN, n);
-                RateGuard.bytesIn(c, n);
             }
             Dispatcher.process(c);
+            RateGuard.bytesIn(c, n); // charged after the lines it brought were handled: a pause holds the next read
             if (!c.context.draining() || n <= 0) {
                 break;
             }
