@@ -135,6 +135,38 @@ class OutputBudgetTest extends LoopbackServerTest {
         assertEquals(0, server.bufferedOutputBytes(), "the budget's count returns to 0 with its connections");
     }
 
+    @Test
+    void pausedReadersThatCatchUpBeforeTheGraceAreServedInFull() throws Exception {
+        start(Amplifier::new, "MAX_BUFFERED_OUTPUT_BYTES", "1m", "OUTPUT_BUDGET_GRACE", "10s", "SEND_BUFFER_BYTES", "32k",
+                "LINES_PER_WAKEUP", String.valueOf(LINES_PER_WAKEUP), "WRITE_BUFFER_BYTES", String.valueOf(WRITE_BUFFER));
+        List<Socket> late = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket();
+                s.setReceiveBufferSize(4096);
+                s.connect(server.localAddress());
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(requests());
+                late.add(s);
+            }
+            await(() -> server.stats().get(Metric.OUTPUT_BUDGET_PAUSES) > 0 && server.bufferedOutputBytes() > (1 << 20),
+                    "readers paused past the budget");
+            for (Socket s : late) { // now they read, well within the grace
+                StringBuilder want = new StringBuilder();
+                for (int r = 0; r < REQUESTS_PER_SLOW; r++) {
+                    want.append(reply("slow-" + r));
+                }
+                byte[] expected = want.toString().getBytes(StandardCharsets.ISO_8859_1);
+                assertArrayEquals(expected, s.getInputStream().readNBytes(expected.length), "every reply, in order");
+            }
+        } finally {
+            for (Socket s : late) {
+                s.close();
+            }
+        }
+        assertEquals(0, server.stats().closed(CloseReason.OUTPUT_BUDGET), "paused, never closed");
+    }
+
     private static byte[] requests() {
         StringBuilder b = new StringBuilder();
         for (int r = 0; r < REQUESTS_PER_SLOW; r++) {
