@@ -24,7 +24,7 @@ final class InputRate {
         this.address = address;
     }
 
-    /** Uses {@code cost} of a bucket of this connection's own; how far past its burst it now is. */
+    /** Uses {@code cost} nanoseconds of a bucket of this connection's own: its new theoretical arrival time. */
     static long consume(long tat, long now, long cost) {
         return Math.max(tat, now) + cost;
     }

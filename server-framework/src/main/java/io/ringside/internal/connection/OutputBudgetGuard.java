@@ -52,6 +52,7 @@ public final class OutputBudgetGuard {
     }
 
     private static void review(TransportConnection c, OutputBudget b, long now, boolean mayClose, boolean grew) {
+        assert c.context.inLoop();
         if ((c.holds & ReadHolds.OUTPUT_BUDGET) == 0) {
             if ((grew || c.budgetCounted > b.share()) && b.over()) {
                 c.budgetPausedSince = now;

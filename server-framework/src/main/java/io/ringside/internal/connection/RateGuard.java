@@ -27,6 +27,7 @@ final class RateGuard {
         if (!p.ratesOn || n <= 0 || c.outbound || c.context.draining()) {
             return;
         }
+        assert c.context.inLoop();
         InputRate r = rate(c, p);
         long now = c.context.turnNanos();
         long past = Long.MIN_VALUE;
@@ -46,6 +47,7 @@ final class RateGuard {
         if (!p.ratesOn || lines <= 0 || c.outbound || c.context.draining() || c.state == ConnectionState.CLOSED) {
             return;
         }
+        assert c.context.inLoop();
         InputRate r = rate(c, p);
         long now = c.context.turnNanos();
         long past = Long.MIN_VALUE;
