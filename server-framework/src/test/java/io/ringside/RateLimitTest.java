@@ -95,6 +95,9 @@ class RateLimitTest extends LoopbackServerTest {
         try (Socket polite = new Socket(address.getAddress(), address.getPort());
              Socket offender = new Socket(address.getAddress(), address.getPort())) {
             offender.getOutputStream().write("x\n".repeat(2000).getBytes(StandardCharsets.US_ASCII));
+            await(() -> server.stats().get(Metric.RATE_LIMIT_PAUSES) > 0, "the offender paused");
+            pipeline(polite, "polite", 10); // served while the offender is held
+            assertEquals(0, server.stats().closed(CloseReason.RATE_LIMIT), "the offender is still open here");
             BufferedReader in = reader(offender);
             int echoed = 0;
             while (in.readLine() != null) { // until the server closes it (bounded by the socket timeout)
@@ -102,7 +105,6 @@ class RateLimitTest extends LoopbackServerTest {
             }
             assertTrue(echoed < 2000, "closed before all its lines were answered: " + echoed);
             assertEquals(1, server.stats().closed(CloseReason.RATE_LIMIT), "closed for its rate, counted");
-            pipeline(polite, "polite", 10);
             pipeline(polite, "later", 5);
         }
         assertTrue(server.stats().get(Metric.RATE_LIMIT_PAUSES) >= 1, "paused before it was closed");
