@@ -46,6 +46,13 @@ public enum CloseReason {
      * {@code max-connections-per-address}. The refused reply was sent first; the handler never heard of it.
      */
     REFUSED,
+    /**
+     * Paused by the output budget ({@code max-buffered-output-bytes}) for longer than {@code output-budget-grace}:
+     * the process held too much queued output and this connection held the most. Its queued output was dropped.
+     */
+    OUTPUT_BUDGET,
+    /** Still over a rate limit ({@code rate-limit-*}) after {@code rate-limit-grace}, or too far over to wait that long. */
+    RATE_LIMIT,
     /** The server stopped and this connection drained cleanly. */
     SERVER_STOP,
     /** The server stopped and this connection's output could not be flushed before the drain deadline. */

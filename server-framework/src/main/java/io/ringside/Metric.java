@@ -37,5 +37,14 @@ public enum Metric {
      * They count in {@link #OPENED} and {@link #CLOSED} too (a failed one closes with
      * {@link CloseReason#CONNECT_FAILED} or {@link CloseReason#CONNECT_TIMEOUT}), never against the connection limits.
      */
-    CONNECTS
+    CONNECTS,
+    /**
+     * Times a connection's reading was paused by the output budget ({@code max-buffered-output-bytes}): the process
+     * held more queued output than the budget and this connection held more than its share.
+     */
+    OUTPUT_BUDGET_PAUSES,
+    /** Times a connection's reading was paused by a rate limit ({@code rate-limit-lines}, {@code rate-limit-bytes}, their per-address forms). */
+    RATE_LIMIT_PAUSES,
+    /** New connections refused because their address opened more than {@code rate-limit-connects} per second (counted in {@link #REFUSED} too). */
+    RATE_LIMIT_REFUSED
 }

@@ -53,9 +53,7 @@ public final class ServerConfig {
         return n > 0 ? n : Runtime.getRuntime().availableProcessors();
     }
 
-    public int backlog() {
-        return intValue(Setting.BACKLOG);
-    }
+    public int backlog() { return intValue(Setting.BACKLOG); }
 
     public boolean reusePort() {
         return (Boolean) values[Setting.REUSE_PORT.ordinal()];
@@ -97,9 +95,7 @@ public final class ServerConfig {
         return intValue(Setting.LINES_PER_WAKEUP);
     }
 
-    public int ringSize() {
-        return intValue(Setting.RING_SIZE);
-    }
+    public int ringSize() { return intValue(Setting.RING_SIZE); }
 
     public Duration drainTimeout() {
         return Duration.ofMillis(longValue(Setting.DRAIN_TIMEOUT));
@@ -148,13 +144,22 @@ public final class ServerConfig {
     public int adminPort() { return intValue(Setting.ADMIN_PORT); }
     public Duration drainDelay() { return Duration.ofMillis(longValue(Setting.DRAIN_DELAY)); }
 
-    public boolean tcpNoDelay() {
-        return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
-    }
+    public boolean tcpNoDelay() { return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()]; }
 
     /** The PROXY header the plain listener expects ({@code OFF}: none), and how long a connection may take to send it. */
     public ProxyProtocol proxyProtocol() { return (ProxyProtocol) values[Setting.PROXY_PROTOCOL.ordinal()]; }
     public Duration proxyProtocolTimeout() { return Duration.ofMillis(longValue(Setting.PROXY_PROTOCOL_TIMEOUT)); }
+    /** Protection at scale: the output budget (-1: half the max direct memory, 0: off), the worker choice, rate limits (0: none). */
+    public long maxBufferedOutputBytes() { return longValue(Setting.MAX_BUFFERED_OUTPUT_BYTES); }
+    public Duration outputBudgetGrace() { return Duration.ofMillis(longValue(Setting.OUTPUT_BUDGET_GRACE)); }
+    public int sendBufferBytes() { return (int) longValue(Setting.SEND_BUFFER_BYTES); }
+    public WorkerChoice workerChoice() { return (WorkerChoice) values[Setting.WORKER_CHOICE.ordinal()]; }
+    public int rateLimitLines() { return intValue(Setting.RATE_LIMIT_LINES); }
+    public long rateLimitBytes() { return longValue(Setting.RATE_LIMIT_BYTES); }
+    public int rateLimitAddressLines() { return intValue(Setting.RATE_LIMIT_ADDRESS_LINES); }
+    public long rateLimitAddressBytes() { return longValue(Setting.RATE_LIMIT_ADDRESS_BYTES); }
+    public int rateLimitConnects() { return intValue(Setting.RATE_LIMIT_CONNECTS); }
+    public Duration rateLimitGrace() { return Duration.ofMillis(longValue(Setting.RATE_LIMIT_GRACE)); }
     private int intValue(Setting s) { return (Integer) values[s.ordinal()]; }
     private long longValue(Setting s) { return (Long) values[s.ordinal()]; }
 
@@ -237,6 +242,17 @@ public final class ServerConfig {
         public Builder drainDelay(Duration delay) { return put(Setting.DRAIN_DELAY, delay); }
         public Builder proxyProtocol(ProxyProtocol expected) { return set(Setting.PROXY_PROTOCOL, String.valueOf(expected)); }
         public Builder proxyProtocolTimeout(Duration timeout) { return put(Setting.PROXY_PROTOCOL_TIMEOUT, timeout); }
+        /** {@link Setting#MAX_BUFFERED_OUTPUT_BYTES}, in bytes; -1: half the max direct memory; 0: off. */
+        public Builder maxBufferedOutputBytes(long bytes) { return put(Setting.MAX_BUFFERED_OUTPUT_BYTES, bytes); }
+        public Builder outputBudgetGrace(Duration grace) { return put(Setting.OUTPUT_BUDGET_GRACE, grace); }
+        public Builder sendBufferBytes(int bytes) { return put(Setting.SEND_BUFFER_BYTES, bytes); }
+        public Builder workerChoice(WorkerChoice choice) { return set(Setting.WORKER_CHOICE, String.valueOf(choice)); }
+        public Builder rateLimitLines(int perSecond) { return put(Setting.RATE_LIMIT_LINES, perSecond); }
+        public Builder rateLimitBytes(long perSecond) { return put(Setting.RATE_LIMIT_BYTES, perSecond); }
+        public Builder rateLimitAddressLines(int perSecond) { return put(Setting.RATE_LIMIT_ADDRESS_LINES, perSecond); }
+        public Builder rateLimitAddressBytes(long perSecond) { return put(Setting.RATE_LIMIT_ADDRESS_BYTES, perSecond); }
+        public Builder rateLimitConnects(int perSecond) { return put(Setting.RATE_LIMIT_CONNECTS, perSecond); }
+        public Builder rateLimitGrace(Duration grace) { return put(Setting.RATE_LIMIT_GRACE, grace); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
 

@@ -42,10 +42,23 @@ public enum Setting {
     DRAIN_DELAY(Kind.MILLIS, "0", 0, 3_600_000, "On stop: how long /health/ready reports 503 while the listener still accepts,"
             + " before the drain starts (time for a balancer to notice; 0: none)."),
     PROXY_PROTOCOL(Kind.PROXY, "off", 0, 0, "PROXY protocol header expected first on each plain connection: off, v1, v2 or any (never guessed; a connection without a valid one is closed)."),
-    PROXY_PROTOCOL_TIMEOUT(Kind.MILLIS, "5s", 1, 3_600_000, "Close a connection whose PROXY header is not complete within this.");
+    PROXY_PROTOCOL_TIMEOUT(Kind.MILLIS, "5s", 1, 3_600_000, "Close a connection whose PROXY header is not complete within this."),
+    // Protection at scale: the process-wide output budget, the worker choice, the rate limits.
+    MAX_BUFFERED_OUTPUT_BYTES(Kind.SIZE, "-1", -1, 1L << 40, "Queued output of all connections together at most: past it the connections holding the most"
+            + " stop reading, and are closed after output-budget-grace (OUTPUT_BUDGET); -1: half the JVM's max direct memory, 0: off."),
+    OUTPUT_BUDGET_GRACE(Kind.MILLIS, "5s", 0, 3_600_000, "How long a connection may stay paused by max-buffered-output-bytes before it is closed."),
+    SEND_BUFFER_BYTES(Kind.SIZE, "0", 0, 64L << 20, "SO_SNDBUF of accepted connections: the kernel's send buffer, which"
+            + " max-buffered-output-bytes does not see (0: the kernel's autotuned default, up to 4 MiB per slow reader on Linux)."),
+    WORKER_CHOICE(Kind.CHOICE, "round-robin", 0, 0, "Worker a new connection goes to: round-robin, least-connections or least-lag (its recent loop turns)."),
+    RATE_LIMIT_LINES(Kind.INT, "0", 0, 100_000_000, "Lines per second one connection may send (bursts of one second's worth); over it, reading pauses (0: no limit)."),
+    RATE_LIMIT_BYTES(Kind.SIZE, "0", 0, 1L << 40, "Input bytes per second one connection may send; over it, reading pauses (0: no limit)."),
+    RATE_LIMIT_ADDRESS_LINES(Kind.INT, "0", 0, 100_000_000, "Lines per second all connections of one client IP may send together (0: no limit)."),
+    RATE_LIMIT_ADDRESS_BYTES(Kind.SIZE, "0", 0, 1L << 40, "Input bytes per second all connections of one client IP may send together (0: no limit)."),
+    RATE_LIMIT_CONNECTS(Kind.INT, "0", 0, 10_000_000, "New connections per second from one client IP; more are refused with the refused-reply line (0: no limit)."),
+    RATE_LIMIT_GRACE(Kind.MILLIS, "10s", 1, 3_600_000, "A connection still over a rate limit after this long (paused again each time it resumes) is closed (RATE_LIMIT).");
 
     /** The value types a setting can have. */
-    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL, PROXY }
+    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL, PROXY, CHOICE }
 
     private final Kind kind;
     private final String defaultValue;
@@ -116,6 +129,8 @@ public enum Setting {
                     return EndOfLine.valueOf(text.toUpperCase(Locale.ROOT));
                 case PROXY:
                     return ProxyProtocol.parse(text);
+                case CHOICE:
+                    return WorkerChoice.parse(text);
                 case INT:
                     return (int) checkRange(Long.parseLong(text));
                 case SIZE:

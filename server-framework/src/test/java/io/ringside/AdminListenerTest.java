@@ -115,8 +115,9 @@ class AdminListenerTest {
             s.getOutputStream().write("slow\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("slow", new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine());
             assertTrue(blocked.await(10, TimeUnit.SECONDS));
+            // the lag sample and the warning are recorded at two points of the same turn: wait for both
             PrometheusText page = awaitPage(server, p -> p.value("ringside_loop_lag_seconds_count", "worker", "0")
-                    > p.value("ringside_loop_lag_seconds_bucket", "worker", "0", "le", "0.1"));
+                    > p.value("ringside_loop_lag_seconds_bucket", "worker", "0", "le", "0.1") && p.sum("ringside_loop_lag_warnings_total") > 0);
             // the turn that ran the handler took at least its 700 ms sleep; the sweep due 250 ms after the
             // previous one started at least 450 ms late
             double turns = page.value("ringside_loop_turn_seconds_count", "worker", "0");

@@ -86,6 +86,11 @@ class ServerConfigTest {
                 .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
                 .set(Setting.ADMIN_HOST, "127.0.0.2").set(Setting.ADMIN_PORT, "9100").set(Setting.DRAIN_DELAY, "5s")
                 .set(Setting.PROXY_PROTOCOL, "V2").set(Setting.PROXY_PROTOCOL_TIMEOUT, "2s")
+                .set(Setting.MAX_BUFFERED_OUTPUT_BYTES, "64m").set(Setting.OUTPUT_BUDGET_GRACE, "2s")
+                .set(Setting.SEND_BUFFER_BYTES, "32k").set(Setting.WORKER_CHOICE, "LEAST_LAG")
+                .set(Setting.RATE_LIMIT_LINES, "100").set(Setting.RATE_LIMIT_BYTES, "1m")
+                .set(Setting.RATE_LIMIT_ADDRESS_LINES, "1000").set(Setting.RATE_LIMIT_ADDRESS_BYTES, "4m")
+                .set(Setting.RATE_LIMIT_CONNECTS, "20").set(Setting.RATE_LIMIT_GRACE, "3s")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -98,6 +103,11 @@ class ServerConfigTest {
                 .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
                 .adminHost("127.0.0.2").adminPort(9100).drainDelay(Duration.ofSeconds(5))
                 .proxyProtocol(ProxyProtocol.V2).proxyProtocolTimeout(Duration.ofSeconds(2))
+                .maxBufferedOutputBytes(64 << 20).outputBudgetGrace(Duration.ofSeconds(2))
+                .sendBufferBytes(32 << 10).workerChoice(WorkerChoice.LEAST_LAG)
+                .rateLimitLines(100).rateLimitBytes(1 << 20)
+                .rateLimitAddressLines(1000).rateLimitAddressBytes(4 << 20)
+                .rateLimitConnects(20).rateLimitGrace(Duration.ofSeconds(3))
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());
@@ -165,6 +175,24 @@ class ServerConfigTest {
         assertEquals("invalid port '70000': must be between 0 and 65535",
                 assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.PORT, "70000")).getMessage(),
                 "the same message as the typed form");
+    }
+
+    @Test
+    void protectionSettingsHaveSafeDefaultsAndCheckedSpellings() {
+        ServerConfig d = ServerConfig.defaults();
+        assertEquals(-1, d.maxBufferedOutputBytes(), "auto: half the max direct memory");
+        assertEquals(Duration.ofSeconds(5), d.outputBudgetGrace());
+        assertEquals(WorkerChoice.ROUND_ROBIN, d.workerChoice());
+        assertEquals(0, d.rateLimitLines());
+        assertEquals(0, d.rateLimitConnects());
+        assertEquals(WorkerChoice.LEAST_CONNECTIONS, ServerConfig.builder().set(Setting.WORKER_CHOICE, " Least-Connections ").build().workerChoice());
+        assertEquals("least-lag", WorkerChoice.LEAST_LAG.toString());
+        assertRejected("invalid worker-choice 'fastest': expected round-robin, least-connections or least-lag",
+                b -> b.set(Setting.WORKER_CHOICE, "fastest"));
+        assertRejected("invalid max-buffered-output-bytes '-2': must be between -1 and 1099511627776",
+                b -> b.set(Setting.MAX_BUFFERED_OUTPUT_BYTES, "-2"));
+        assertRejected("invalid rate-limit-lines '-1': must be between 0 and 100000000", b -> b.rateLimitLines(-1));
+        assertRejected("invalid rate-limit-grace '0': must be between 1 and 3600000", b -> b.set(Setting.RATE_LIMIT_GRACE, "0"));
     }
 
     @Test

@@ -24,6 +24,9 @@ final class MetricHelp {
             case "REQUEST_ERRORS": return "Requests rejected by a handler with RequestException.";
             case "ACCEPT_FAILURES": return "accept() failures (out of descriptors), each followed by a pause.";
             case "LOOP_LAG_WARNINGS": return "Worker loop turns longer than loop-lag-warning.";
+            case "OUTPUT_BUDGET_PAUSES": return "Times a connection stopped reading because the process passed max-buffered-output-bytes.";
+            case "RATE_LIMIT_PAUSES": return "Times a connection stopped reading because it passed a rate limit.";
+            case "RATE_LIMIT_REFUSED": return "New connections refused by rate-limit-connects.";
             default: return "The " + m.name() + " counter (io.ringside.Metric).";
         }
     }

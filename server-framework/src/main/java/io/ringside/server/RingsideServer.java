@@ -12,6 +12,7 @@ import io.ringside.internal.accept.Admission;
 import io.ringside.internal.accept.IoWarmup;
 import io.ringside.internal.accept.Listener;
 import io.ringside.internal.admin.AdminListener;
+import io.ringside.internal.connection.Protection;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
 import io.ringside.internal.proxy.ProxyTransportFactory;
@@ -61,6 +62,8 @@ public final class RingsideServer implements AutoCloseable {
     /** Where Connection.offload calls run; created by start(), shut down by stop(). */
     private volatile ExecutorService offloads;
     private ObjectName mbeanName;
+    /** The output budget and per-address rates its workers share (built with the server: its count starts at 0). */
+    private final Protection protection;
     /** /metrics and /health/*, when admin-port is set; bound by start(), stopped by stop(). */
     private volatile AdminListener admin;
     private final MetricsPage metrics = new MetricsPage(this::stats,
@@ -75,7 +78,15 @@ public final class RingsideServer implements AutoCloseable {
     public RingsideServer(ServerConfig config, HandlerFactory factory) {
         this.config = Preconditions.checkNotNull(config, "config");
         this.factory = Preconditions.checkNotNull(factory, "factory");
+        this.protection = Protection.forConfig(config);
     }
+
+    /**
+     * Any thread: the output queued on every connection, as the output budget counts it (each connection's last
+     * flush), and the budget itself ({@code max-buffered-output-bytes} resolved; 0 when it is off).
+     */
+    public long bufferedOutputBytes() { return protection.budget().buffered(); }
+    public long outputBudgetBytes() { return protection.budget().limit(); }
 
     /**
      * Binds the listening socket and starts the threads; logs {@code listening on HOST:PORT}.
@@ -94,10 +105,10 @@ public final class RingsideServer implements AutoCloseable {
                         ProxyTransportFactory.forConfig(config)));
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
-                    loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
+                    loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool, protection));
                 }
-                acceptor = new AcceptorLoop(listeners, loops.toArray(new WorkerLoop[0]), admission,
-                        config.endOfLine().replyTerminator(), config::refusedReply);
+                acceptor = new AcceptorLoop(listeners, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator(),
+                        config::refusedReply, config.workerChoice(), config.rateLimitConnects());
                 localAddress = listeners.get(0).localAddress();
                 if (config.adminPort() >= 0) {
                     admin = AdminListener.bind(config.adminHost(), config.adminPort(), MetricsPage.CONTENT_TYPE,
@@ -157,10 +168,7 @@ public final class RingsideServer implements AutoCloseable {
     }
 
     /** The bound address (the actual port when the configured port was 0). */
-    public InetSocketAddress localAddress() {
-        Preconditions.checkState(started, "not started");
-        return localAddress;
-    }
+    public InetSocketAddress localAddress() { Preconditions.checkState(started, "not started"); return localAddress; }
 
     /** The admin listener's bound address, while it runs (empty when admin-port is -1). */
     public Optional<InetSocketAddress> adminAddress() {
@@ -169,9 +177,7 @@ public final class RingsideServer implements AutoCloseable {
     }
 
     /** Whether the server takes new connections: true from start until {@link #stop} is called (/health/ready). */
-    public boolean ready() {
-        return ready;
-    }
+    public boolean ready() { return ready; }
 
     /** Adds a service's own values to the admin listener's /metrics page; thread-safe, any time. */
     public void addServiceMetrics(ServiceMetrics source) {
@@ -179,14 +185,10 @@ public final class RingsideServer implements AutoCloseable {
     }
 
     /** The configuration the server was built with. */
-    public ServerConfig config() {
-        return config;
-    }
+    public ServerConfig config() { return config; }
 
     /** Stops with the configured drain timeout. See {@link #stop(Duration)}. */
-    public boolean stop() {
-        return stop(config.drainTimeout());
-    }
+    public boolean stop() { return stop(config.drainTimeout()); }
 
     /**
      * Drains and stops: reports not ready at once (then waits drain-delay, still accepting, so a balancer
@@ -245,9 +247,7 @@ public final class RingsideServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stop();
-    }
+    public void close() { stop(); }
 
     private void registerMBean() {
         try {

@@ -1,6 +1,7 @@
 package io.ringside.internal.accept;
 
 import io.ringside.Metric;
+import io.ringside.WorkerChoice;
 import io.ringside.internal.loop.WorkerLoop;
 import io.ringside.internal.stats.ConnectionLog;
 import io.ringside.internal.stats.Counters;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The acceptor loop: the one thread that owns the listening sockets ({@link Listener}s). It accepts until nothing is
- * pending, admits or refuses each connection ({@link Admission}), hands it to a worker round-robin over
- * that worker's ring, and wakes each worker it fed once per batch, only if that worker is asleep.
+ * pending, admits or refuses each connection ({@link Admission}, and the per-address connect rate,
+ * {@link ConnectRate}), hands it to a worker ({@link WorkerPicker}: round-robin by default) over that worker's
+ * ring, and wakes each worker it fed once per batch, only if that worker is asleep.
  *
  * <p>Ring-full policy: a channel whose worker's ring is full goes to the next worker. When every ring is
  * full (a burst of connects faster than the workers register them), the acceptor holds that one channel,
@@ -63,7 +65,8 @@ public final class AcceptorLoop implements Runnable {
     private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch((Listener) key.attachment());
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
-    private int next;
+    private final WorkerPicker picker;
+    private final ConnectRate connectRate;
     /** An admitted channel that found every ring full, waiting for room (accepting is off meanwhile). */
     private SocketChannel held;
     private InetSocketAddress heldRemote;
@@ -74,8 +77,12 @@ public final class AcceptorLoop implements Runnable {
     private long pauseMillis;
     private long pausedUntilNanos;
 
+    /** {@code choice}: which worker a connection goes to first; {@code connectsPerSecond}: per address (0: no limit). */
     public AcceptorLoop(List<Listener> listeners, WorkerLoop[] workers, Admission admission, byte[] replyTerminator,
-                        java.util.function.UnaryOperator<String> refusedReply) throws IOException {
+                        java.util.function.UnaryOperator<String> refusedReply, WorkerChoice choice, int connectsPerSecond)
+            throws IOException {
+        this.picker = new WorkerPicker(choice, workers);
+        this.connectRate = new ConnectRate(connectsPerSecond);
         this.listeners = List.copyOf(listeners);
         this.workers = workers;
         this.fed = new boolean[workers.length];
@@ -164,12 +171,18 @@ public final class AcceptorLoop implements Runnable {
 
     private void admit(SocketChannel ch, TransportFactory transports) {
         InetSocketAddress remote = null;
-        if (admission.tracksAddresses() && !transports.readsClientAddress()) { // else counted once the client is named
+        boolean rated = connectRate.enabled() && !transports.readsClientAddress(); // behind a proxy: its address, not limited
+        if ((admission.tracksAddresses() || rated) && !transports.readsClientAddress()) { // else counted once the client is named
             try {
                 remote = (InetSocketAddress) ch.getRemoteAddress();
             } catch (IOException e) {
                 remote = null;
             }
+        }
+        if (rated && remote != null && !connectRate.tryAcquire(remote.getAddress(), System.nanoTime())) {
+            counters.increment(Metric.RATE_LIMIT_REFUSED);
+            refuse(ch, "too many new connections from " + remote.getAddress().getHostAddress());
+            return;
         }
         String refusal = admission.tryAdmit(remote);
         if (refusal != null) {
@@ -229,9 +242,7 @@ public final class AcceptorLoop implements Runnable {
     }
 
     private boolean handOff(SocketChannel ch, InetSocketAddress remote, TransportFactory transports) {
-        for (int tries = 0; tries < workers.length; tries++) {
-            int w = next;
-            next = w + 1 == workers.length ? 0 : w + 1;
+        for (int tries = 0, w = picker.pick(); tries < workers.length; tries++, w = w + 1 == workers.length ? 0 : w + 1) {
             if (workers[w].offer(ch, remote, transports)) {
                 fed[w] = true;
                 return true;

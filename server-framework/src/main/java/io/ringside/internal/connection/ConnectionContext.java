@@ -72,6 +72,9 @@ public interface ConnectionContext {
      */
     String readmit(InetSocketAddress counted, InetSocketAddress client);
 
+    /** The output budget and rate limits the loop's server shares among its workers. */
+    Protection protection();
+
     /** Called once by a connection as it closes, after its counters and before its handler hears it. */
     void closed(TransportConnection c, CloseReason reason, long unflushedBytes);
 }

@@ -66,6 +66,7 @@ public final class ConnectionEvents {
                 c.context.counters().add(Metric.BYTES_IN, n);
             }
             Dispatcher.process(c);
+            RateGuard.bytesIn(c, n); // charged after the lines it brought were handled: a pause holds the next read
             if (!c.context.draining() || n <= 0) {
                 break;
             }
@@ -169,6 +170,8 @@ public final class ConnectionEvents {
         c.reason = why;
         c.input.release();
         long lost = c.output.discard();
+        OutputBudgetGuard.closed(c);
+        RateGuard.closed(c);
         c.context.closed(c, why, lost); // counted before the peer can see the close
         c.transport.close();
         if (!c.handlerOpened && !c.outbound) {
@@ -208,6 +211,7 @@ public final class ConnectionEvents {
         if (c.outputShutdownAsked && !c.outputShutDown && c.output.pending() == 0 && !c.connecting && !OutputShutdown.now(c)) {
             return;
         }
+        OutputBudgetGuard.afterFlush(c);
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
     }
 

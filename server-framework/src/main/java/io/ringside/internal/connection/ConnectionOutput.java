@@ -10,13 +10,19 @@ import java.util.Objects;
 /**
  * The write half of the {@link Connection} view: every {@code write} appends to the connection's
  * {@link OutputQueue} and applies the watermarks ({@link ConnectionEvents#afterAppend}); the flush comes
- * at the end of the batch. Writes after the close are ignored.
+ * at the end of the batch. Writes after the close are ignored. It also keeps the connection's marks for the
+ * output budget and the input rate limits ({@link OutputBudgetGuard}, {@link RateGuard}).
  *
  * <p>Confined to the connection's loop (asserted on every write).
  */
 abstract class ConnectionOutput implements Connection {
     final ConnectionContext context;
     final OutputQueue output;
+    /** The queued output this connection last reported to the {@link OutputBudget}, and since when it is paused by it. */
+    long budgetCounted;
+    long budgetPausedSince;
+    /** Its input rate limits' state ({@link RateGuard}); null until its first input, and while no rate limit is set. */
+    InputRate rate;
 
     ConnectionOutput(ConnectionContext context, OutputQueue output) {
         this.context = context;

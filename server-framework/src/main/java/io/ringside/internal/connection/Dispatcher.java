@@ -64,6 +64,7 @@ final class Dispatcher {
         if (c.state != ConnectionState.CLOSED) {
             input.compact();
         }
+        RateGuard.linesIn(c, lines);
     }
 
     private static void deliverLine(TransportConnection c, InputSpan span) {

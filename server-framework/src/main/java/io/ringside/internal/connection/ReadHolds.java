@@ -13,6 +13,10 @@ final class ReadHolds {
     static final int LEFT_OVER = 1 << 2;
     /** As many offloaded calls are in flight as one connection may have. */
     static final int OFFLOADS = 1 << 3;
+    /** The process holds more output than max-buffered-output-bytes and this connection more than its share. */
+    static final int OUTPUT_BUDGET = 1 << 4;
+    /** Over a rate limit: a loop timer ends the hold when its tokens are back. */
+    static final int RATE = 1 << 5;
 
     private ReadHolds() {
     }
@@ -24,6 +28,7 @@ final class ReadHolds {
 
     static String describe(int holds) {
         return ((holds & PAUSED) != 0 ? "paused " : "") + ((holds & BACKPRESSURE) != 0 ? "backpressure " : "")
-                + ((holds & LEFT_OVER) != 0 ? "left-over " : "") + ((holds & OFFLOADS) != 0 ? "offloads" : "");
+                + ((holds & LEFT_OVER) != 0 ? "left-over " : "") + ((holds & OFFLOADS) != 0 ? "offloads " : "")
+                + ((holds & OUTPUT_BUDGET) != 0 ? "output-budget " : "") + ((holds & RATE) != 0 ? "rate" : "");
     }
 }

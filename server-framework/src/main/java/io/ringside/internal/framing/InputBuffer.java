@@ -207,7 +207,7 @@ public final class InputBuffer {
                 buf.compact();
                 scan -= start;
                 start = 0;
-            } else if (!inBlock()) {
+            } else if (!inBlock() && scan == end) { // one line fills it (not lines whose delivery is held)
                 ByteBuffer bigger = ByteBuffer.allocateDirect((int) Math.min((long) buf.capacity() * 2, framer.maxFrameBytes()));
                 buf.flip();
                 bigger.put(buf);

@@ -2,16 +2,19 @@ package io.ringside.internal.loop;
 
 import io.ringside.internal.connection.TransportConnection;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections one worker owns: an array with swap-remove, each connection knowing its slot, so
  * adding and removing are O(1) and the table costs one reference per connection.
  *
- * <p>Confined to its worker.
+ * <p>Confined to its worker, except {@link #published}, which the acceptor reads (worker-choice least-connections).
  */
 final class ConnectionTable {
     private TransportConnection[] connections = new TransportConnection[64];
     private int count;
+    /** The count, published for the acceptor: written by the worker (lazySet), read racily by the acceptor. */
+    private final AtomicInteger published = new AtomicInteger();
 
     void add(TransportConnection c) {
         if (count == connections.length) {
@@ -19,6 +22,7 @@ final class ConnectionTable {
         }
         c.slot = count;
         connections[count++] = c;
+        published.lazySet(count);
     }
 
     /** Removes {@code c}; a connection not in the table is ignored. */
@@ -32,6 +36,12 @@ final class ConnectionTable {
         moved.slot = i;
         connections[count] = null;
         c.slot = -1;
+        published.lazySet(count);
+    }
+
+    /** Any thread: the number of connections, as last published by the worker. */
+    int published() {
+        return published.get();
     }
 
     int size() {

@@ -1,22 +1,39 @@
 package io.ringside.internal.loop;
 
 import io.ringside.internal.connection.ConnectionEvents;
+import io.ringside.internal.connection.OutputBudget;
+import io.ringside.internal.connection.OutputBudgetGuard;
 
 /**
  * A worker's periodic check of the idle, line and preface timeouts: once per {@value #INTERVAL_MILLIS} ms (their
- * precision), over every connection.
+ * precision), over every connection. With the output budget on, the same pass reviews each connection against it
+ * (pause, resume, close past the grace), and a turn after the process crossed the budget (on any worker) reviews
+ * them at once (at most once per {@value #REVIEW_SPACING_NANOS} ns), so every worker pauses its own connections holding
+ * the most on its next turn.
  *
  * <p>Confined to its worker.
  */
 final class TimeoutSweep {
     static final long INTERVAL_MILLIS = 250;
     private static final long INTERVAL_NANOS = INTERVAL_MILLIS * 1_000_000L;
+    /** At most one review per crossing burst of this long: a count that hovers at the budget must not scan every turn. */
+    private static final long REVIEW_SPACING_NANOS = 10_000_000L;
 
+    private final OutputBudget budget;
     /** Starts at "now" (nanoTime may be negative: a start at 0 would be wrong). */
     private long nextNanos;
+    /** The budget's crossings this worker has answered with a review. */
+    private long crossingsSeen;
+    private long lastReviewNanos;
 
     TimeoutSweep(long nowNanos) {
+        this(nowNanos, OutputBudget.OFF);
+    }
+
+    TimeoutSweep(long nowNanos, OutputBudget budget) {
         this.nextNanos = nowNanos + INTERVAL_NANOS;
+        this.budget = budget;
+        this.lastReviewNanos = nowNanos - REVIEW_SPACING_NANOS;
     }
 
     /**
@@ -32,15 +49,27 @@ final class TimeoutSweep {
         return nextNanos;
     }
 
-    /** Sweeps if due at {@code now}. */
+    /** Sweeps if due at {@code now}; reviews against the budget if it was crossed since the last review. */
     void run(ConnectionTable connections, long now) {
-        if (now - nextNanos < 0) {
+        boolean review = budget.enabled() && budget.crossings() != crossingsSeen && now - lastReviewNanos >= REVIEW_SPACING_NANOS;
+        if (review) {
+            crossingsSeen = budget.crossings();
+            lastReviewNanos = now;
+        }
+        boolean due = now - nextNanos >= 0;
+        if (!due && !review) {
             return;
         }
-        nextNanos = now + INTERVAL_NANOS;
+        if (due) {
+            nextNanos = now + INTERVAL_NANOS;
+        }
+        boolean budgetOn = budget.enabled();
         for (int i = connections.size() - 1; i >= 0; i--) {
-            if (i < connections.size()) {
+            if (i < connections.size() && due) {
                 ConnectionEvents.checkTimeouts(connections.get(i), now);
+            }
+            if (i < connections.size() && budgetOn) {
+                OutputBudgetGuard.review(connections.get(i), now);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.ringside.internal.connection.ConnectionContext;
 import io.ringside.internal.connection.ConnectionEvents;
 import io.ringside.internal.connection.ConnectionTasks;
 import io.ringside.internal.connection.Limits;
+import io.ringside.internal.connection.Protection;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
@@ -51,6 +52,7 @@ public final class WorkerContext implements ConnectionContext {
     private final Executor offloads;
     private final AdmissionRelease admission;
     private final UnaryOperator<String> refusedReply;
+    private final Protection protection;
     /** Set once before the loop runs (its thread, or the harness's), read by the confinement checks. */
     private volatile Thread thread;
     /** Outbound connects; without a selector ({@link #network}) every connect fails (the harness). */
@@ -59,6 +61,12 @@ public final class WorkerContext implements ConnectionContext {
     private boolean draining;
 
     public WorkerContext(ServerConfig config, Executor offloads, AdmissionRelease admission, Runnable waker) {
+        this(config, offloads, admission, waker, Protection.forConfig(config));
+    }
+
+    /** A context whose connections share {@code protection} with the other workers of their server. */
+    public WorkerContext(ServerConfig config, Executor offloads, AdmissionRelease admission, Runnable waker, Protection protection) {
+        this.protection = protection;
         this.framer = new LineFramer(config.endOfLine(), config.maxLineBytes());
         this.readPool = new BufferPool(config.readBufferBytes(), config.poolMaxBuffers());
         this.writePool = new BufferPool(config.writeBufferBytes(), config.poolMaxBuffers());
@@ -213,6 +221,11 @@ public final class WorkerContext implements ConnectionContext {
     @Override
     public Executor offloadExecutor() {
         return offloads;
+    }
+
+    @Override
+    public Protection protection() {
+        return protection;
     }
 
     @Override

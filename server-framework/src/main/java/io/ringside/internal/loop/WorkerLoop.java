@@ -7,6 +7,7 @@ import io.ringside.Metric;
 import io.ringside.ServerConfig;
 import io.ringside.internal.connection.ConnectionEvents;
 import io.ringside.internal.connection.ConnectionOpen;
+import io.ringside.internal.connection.Protection;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.transport.SocketTransport;
 import io.ringside.internal.transport.TransportFactory;
@@ -56,20 +57,21 @@ public final class WorkerLoop implements Runnable {
     /** When select delivered its first ready key this turn (0: none yet): the start of the turn's work. */
     private long firstEventNanos;
 
+    /** A loop whose connections share {@code protection} (the output budget, the per-address rates) with the other workers. */
     public WorkerLoop(int index, ServerConfig config, HandlerFactory factory, AtomicLong connectionIds,
-                      AdmissionRelease admission, Executor offloads) throws IOException {
+                      AdmissionRelease admission, Executor offloads, Protection protection) throws IOException {
         this.index = index;
         this.config = config;
         this.factory = factory;
         this.connectionIds = connectionIds;
         this.admission = admission;
         this.selector = Selector.open();
-        this.context = new WorkerContext(config, offloads, admission, selector::wakeup);
+        this.context = new WorkerContext(config, offloads, admission, selector::wakeup, protection);
         context.network(selector, connectionIds, config.tcpNoDelay());
         this.handoff = new Handoff(config.ringSize(), this::register);
-        this.sweep = new TimeoutSweep(System.nanoTime());
+        this.sweep = new TimeoutSweep(System.nanoTime(), protection.budget());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
-        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool());
+        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool(), context.connections);
     }
 
     /** Closes the selector of a loop that was built but never started (a failed server start). */
@@ -231,6 +233,7 @@ public final class WorkerLoop implements Runnable {
         try {
             ch.configureBlocking(false);
             SocketTransport.setNoDelay(ch, config.tcpNoDelay());
+            SocketTransport.setSendBuffer(ch, config.sendBufferBytes());
             LineHandler handler = factory.newHandler();
             SocketTransport socket = new SocketTransport(ch);
             c = new TransportConnection(connectionIds.incrementAndGet(), context, transports.open(socket), handler, remote);
@@ -258,6 +261,7 @@ public final class WorkerLoop implements Runnable {
         if (firstEventNanos == 0) {
             firstEventNanos = System.nanoTime();
             context.startTurn(firstEventNanos);
+            meters.busySince(firstEventNanos);
         }
         TransportConnection c = (TransportConnection) key.attachment();
         try {

@@ -59,6 +59,20 @@ public final class SocketTransport implements Transport {
         }
     }
 
+    /**
+     * Sets SO_SNDBUF ({@code send-buffer-bytes}) when {@code bytes} is positive; 0 keeps the kernel's autotuned
+     * buffer, which on Linux grows to net.ipv4.tcp_wmem's maximum (4 MiB) for a peer that does not read.
+     */
+    public static void setSendBuffer(SocketChannel channel, int bytes) {
+        if (bytes > 0) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+            } catch (IOException e) {
+                LOG.debug("SO_SNDBUF failed", e);
+            }
+        }
+    }
+
     /** Registers the channel with {@code selector} (for reading, or for the connect); the key carries {@code attachment}. */
     public void register(Selector selector, Object attachment) throws ClosedChannelException {
         int ops = connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;

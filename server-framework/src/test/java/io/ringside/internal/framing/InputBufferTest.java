@@ -349,4 +349,19 @@ class InputBufferTest {
         assertFalse(in.hasBytes());
         assertSame(held, pool.acquire(), "released to the pool once empty");
     }
+
+    @Test
+    void aFullBufferOfLinesNotYetDeliveredIsNeitherGrownNorMoved() {
+        InputBuffer in = lfBuffer(32); // the longest frame is below the pooled size: growing would be wrong
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            b.append(String.format("l%02d%n", i).replace(System.lineSeparator(), "\n"));
+        }
+        readAll(in, b.substring(0, POOLED)); // full of complete lines; delivery held (a rate limit), none taken
+        in.compact();
+        assertEquals(POOLED, in.forRead().capacity(), "kept as it is until the lines are delivered");
+        List<String> got = lines(in);
+        assertEquals(16, got.size(), "every held line is delivered afterwards: " + got);
+        assertEquals("l15", got.get(15));
+    }
 }
