@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * Every reply is checked by {@link InFlightLines} and counted by {@link ReplyTally}. A connection that
  * fails to connect, breaks or closes early is counted, loses its lines in flight and is re-opened
  * after {@value #RETRY_MILLIS} ms. The loop ends at the end of the measured window, or when the run
- * is stopped. Paced mode, at the end: a line still unanswered a whole interval after it was sent
+ * is stopped. Reconnect mode ({@link LoadOptions#reconnect()}): a connection the server closes or resets
+ * is not an error; it is opened again after {@value #RETRY_MILLIS} ms and first sends again the lines it
+ * had in flight ({@link Connection#resend}); at the end the worker sends nothing new and waits until
+ * every line is answered, or {@code grace} seconds (see {@link RunControl#end}). Paced mode, at the end: a line still unanswered a whole interval after it was sent
  * counts as lost (a healthy server answers well within the interval; otherwise a dropped line would
  * only show as "in flight" while its connection skips every later tick).
  *
@@ -57,6 +60,12 @@ final class Worker implements Runnable {
     private final ReplyTally replies;
     /** Paced mode, once the load phase started. */
     private Pacer pacer;
+    private final long graceNanos;
+    /** Reconnect mode: winding down since the bound; ends at {@code finishBy} at the latest. */
+    private boolean finishing;
+    private long finishBy;
+    /** Reconnect mode: every line answered (or the grace time over): the loop ends. */
+    private boolean finished;
 
     private int nextToOpen;
     private int connecting;
@@ -80,6 +89,7 @@ final class Worker implements Runnable {
         this.rampNanos = RunControl.seconds(options.rampSeconds());
         this.replies = new ReplyTally(control, stats);
         this.refill = !options.paced() && !options.idle();
+        this.graceNanos = RunControl.seconds(options.grace());
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
             connections.add(new Connection(id, codec, options.linesPerConnection()));
@@ -119,10 +129,10 @@ final class Worker implements Runnable {
             settled = true; // no connect phase: connections come and go
             control.workerSettled(0);
         }
-        while (!control.stopped()) {
+        while (!control.stopped() && !finished) {
             long now = System.nanoTime();
             housekeeping(now);
-            if (control.stopped()) {
+            if (control.stopped() || finished) {
                 break;
             }
             long wait = nextDeadline(now) - now;
@@ -142,7 +152,9 @@ final class Worker implements Runnable {
             startLoad(now);
         }
         if (loaded && now >= measureEnd) {
-            control.stop(EndReason.TIME);
+            control.end(EndReason.TIME);
+        }
+        if (control.stopped() || (control.windingDown() && windDown(now))) {
             return;
         }
         while (nextToOpen < connections.size() && connecting < MAX_CONNECTING && openAt(nextToOpen) <= now) {
@@ -161,6 +173,20 @@ final class Worker implements Runnable {
         }
     }
 
+    /** Reconnect mode, winding down: true once every line is answered or the grace time is over. */
+    private boolean windDown(long now) {
+        if (!finishing) {
+            finishing = true;
+            finishBy = now + graceNanos;
+        }
+        int unanswered = 0;
+        for (Connection c : connections) {
+            unanswered += c.lines().count();
+        }
+        finished = unanswered == 0 || now - finishBy >= 0;
+        return finished;
+    }
+
     /** The earliest time connection number {@code i} of this worker may be opened (the ramp). */
     private long openAt(int i) {
         return rampNanos == 0 ? 0 : control.startNanos() + (long) ((double) rampNanos * i / connections.size());
@@ -168,8 +194,11 @@ final class Worker implements Runnable {
 
     private long nextDeadline(long now) {
         long next = now + MAX_SELECT_NANOS;
-        if (loaded) {
+        if (loaded && !finishing) {
             next = Math.min(next, measureEnd);
+        }
+        if (finishing) {
+            next = Math.min(next, finishBy);
         }
         if (!settled) {
             next = Math.min(next, control.connectDeadline());
@@ -324,7 +353,11 @@ final class Worker implements Runnable {
         if (c.state() == Connection.State.CONNECTING) {
             connecting--;
         }
-        c.close();
+        if (options.reconnect()) {
+            c.closeKeepingLines(); // a failed connect is an error, but the lines are still sent on the next one
+        } else {
+            c.close();
+        }
         stats.connectFailure();
         if (control.mayDiagnose()) {
             control.diagnose("connect to " + options.target() + " failed: " + reason);
@@ -335,8 +368,17 @@ final class Worker implements Runnable {
         retryLater(c, now);
     }
 
-    /** The connection broke (early close, reset, I/O error): its lines in flight are lost. */
-    private void broken(Connection c, String reason) {
+    /**
+     * The connection broke (early close, {@code reset}: reset or I/O error): its lines in flight are lost,
+     * or in reconnect mode kept to be sent again on the next connection.
+     */
+    private void broken(Connection c, String reason, boolean reset) {
+        if (options.reconnect()) {
+            c.closeKeepingLines();
+            stats.reconnect(reset);
+            retryLater(c, System.nanoTime());
+            return;
+        }
         int lost = c.close();
         stats.connectionError(lost);
         if (control.mayDiagnose()) {
@@ -356,11 +398,11 @@ final class Worker implements Runnable {
         try {
             n = c.channel().read(readBuffer);
         } catch (IOException e) {
-            broken(c, "read failed: " + e);
+            broken(c, "read failed: " + e, true);
             return;
         }
         if (n < 0) {
-            broken(c, "closed by the server");
+            broken(c, "closed by the server", false);
             return;
         }
         if (n == 0) {
@@ -383,12 +425,18 @@ final class Worker implements Runnable {
         send(c, now);
     }
 
-    /** Steady and churn modes: tops the connection up to depth lines in flight. */
+    /**
+     * Steady and churn modes: tops the connection up to depth lines in flight (after the lines it sends
+     * again, in reconnect mode; only those while winding down).
+     */
     private void send(Connection c, long now) {
         if (!refill || !loaded || control.stopped()) {
             return;
         }
-        stats.sent(c.fill(options.linesPerConnection(), now));
+        stats.resent(c.resend());
+        if (!finishing) {
+            stats.sent(c.fill(options.linesPerConnection(), now));
+        }
         flush(c);
     }
 
@@ -396,7 +444,7 @@ final class Worker implements Runnable {
         try {
             stats.bytesSent(c.flush());
         } catch (IOException e) {
-            broken(c, "write failed: " + e);
+            broken(c, "write failed: " + e, true);
         }
     }
 }
