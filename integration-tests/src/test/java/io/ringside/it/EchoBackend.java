@@ -63,8 +63,16 @@ final class EchoBackend implements AutoCloseable {
         return seen;
     }
 
-    /** The HAProxy server line: PROXY v2 to the service port, health checks on the admin port's /health/ready. */
+    /** This daemon's HAProxy server line. */
     String serverLine() {
+        return serverLine(name, port, adminPort);
+    }
+
+    /**
+     * An HAProxy server line: PROXY v2 to the service port; health checks (the backend's {@code option httpchk})
+     * on the admin port, every 200 ms, down after one failure, up after one success.
+     */
+    static String serverLine(String name, int port, int adminPort) {
         return "    server " + name + " 127.0.0.1:" + port + " send-proxy-v2 check port " + adminPort + " inter 200ms fall 1 rise 1";
     }
 

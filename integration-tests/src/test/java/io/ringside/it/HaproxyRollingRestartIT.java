@@ -41,7 +41,7 @@ class HaproxyRollingRestartIT {
     private static int front;
 
     /** The configuration the README shows, with this run's ports. */
-    static String config(int frontPort, int statsPort, List<EchoBackend> backends) {
+    static String config(int frontPort, int statsPort, List<String> serverLines) {
         List<String> lines = new ArrayList<>(List.of(
                 "global",
                 "    maxconn 4000",
@@ -60,7 +60,7 @@ class HaproxyRollingRestartIT {
                 "    balance leastconn",
                 "    option httpchk GET /health/ready",
                 "    http-check expect status 200"));
-        backends.forEach(b -> lines.add(b.serverLine()));
+        lines.addAll(serverLines);
         return HaproxyProcess.lines(lines) + HaproxyStats.section(statsPort);
     }
 
@@ -74,7 +74,8 @@ class HaproxyRollingRestartIT {
         }
         front = DaemonProcess.freePort();
         int statsPort = DaemonProcess.freePort();
-        haproxy = HaproxyProcess.start(config(front, statsPort, BACKENDS), front, statsPort);
+        haproxy = HaproxyProcess.start(config(front, statsPort, BACKENDS.stream().map(EchoBackend::serverLine).toList()),
+                front, statsPort);
         stats = new HaproxyStats(statsPort);
         for (EchoBackend b : BACKENDS) {
             assertTrue(stats.await(BACKEND, b.name, "UP", 20_000), b.name + " not UP: " + stats.status(BACKEND) + "\n" + haproxy.log());

@@ -7,11 +7,9 @@ import io.ringside.internal.stats.Counters;
 import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -55,14 +53,18 @@ public final class AcceptorLoop implements Runnable {
     private final WorkerLoop[] workers;
     private final boolean[] fed;
     private final Admission admission;
-    private final byte[] replyTerminator;
-    private final java.util.function.UnaryOperator<String> refusedReply;
+    private final Refusals refusals;
     private final Counters counters = new Counters();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch((Listener) key.attachment());
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
+    /** Accepts everything pending on the key's listener, then wakes each worker that got a channel, once. */
+    private final Consumer<SelectionKey> onAcceptable = key -> {
+        if (!stopping) {
+            acceptPending((Listener) key.attachment());
+        }
+    };
     private int next;
     /** An admitted channel that found every ring full, waiting for room (accepting is off meanwhile). */
     private SocketChannel held;
@@ -80,8 +82,7 @@ public final class AcceptorLoop implements Runnable {
         this.workers = workers;
         this.fed = new boolean[workers.length];
         this.admission = admission;
-        this.replyTerminator = replyTerminator.clone();
-        this.refusedReply = refusedReply;
+        this.refusals = new Refusals(counters, log, replyTerminator, refusedReply);
         this.selector = Selector.open();
         for (Listener l : this.listeners) {
             l.channel().configureBlocking(false);
@@ -127,13 +128,6 @@ public final class AcceptorLoop implements Runnable {
         }
     }
 
-    /** Accepts everything pending on {@code listener}, then wakes each worker that got a channel, once. */
-    private void acceptBatch(Listener listener) {
-        if (!stopping) {
-            acceptPending(listener);
-        }
-    }
-
     private void acceptPending(Listener listener) {
         while (held == null && !(stopping && System.nanoTime() - stopDeadlineNanos > 0)) {
             SocketChannel ch;
@@ -173,7 +167,7 @@ public final class AcceptorLoop implements Runnable {
         }
         String refusal = admission.tryAdmit(remote);
         if (refusal != null) {
-            refuse(ch, refusal);
+            refusals.refuse(ch, refusal);
             return;
         }
         if (!handOff(ch, remote, transports)) {
@@ -199,12 +193,15 @@ public final class AcceptorLoop implements Runnable {
 
     private void acceptInterest(boolean on) {
         for (SelectionKey key : acceptKeys) {
-            key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            if (key.isValid()) { // cancelled for the last accepts at stop
+                key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            }
         }
     }
 
     /**
-     * After stop: accepts what completed its handshake before the stop (served, not reset). A channel
+     * After stop: accepts what completed its handshake before the stop (served, not reset), and closes each
+     * listener right after the accept that found its queue empty ({@link #acceptLastAndClose}). A channel
      * still held when the workers stay full for {@link #HELD_AT_STOP_NANOS} is refused.
      */
     private void finishAtStop() throws IOException {
@@ -221,11 +218,35 @@ public final class AcceptorLoop implements Runnable {
                 java.util.concurrent.locks.LockSupport.parkNanos(HANDOFF_RETRY_MILLIS * 1_000_000);
             }
         } while (held != null && System.nanoTime() - deadline < 0);
+        for (SelectionKey key : acceptKeys) {
+            key.cancel();
+        }
+        selector.selectNow(); // deregisters the listeners: each close below is at once, not at the selector's close
+        listeners.forEach(this::acceptLastAndClose);
         if (held != null) {
             admission.release(heldRemote);
-            refuse(held, "server stopping");
+            refusals.refuse(held, "server stopping");
             held = null;
         }
+    }
+
+    /**
+     * With SO_REUSEPORT the kernel queues new connections on this listener until it closes and resets those
+     * queued then (net.ipv4.tcp_migrate_req=1 moves them to the port's other listeners instead): so the close
+     * comes right after the accept that found the queue empty, nothing in between.
+     */
+    private void acceptLastAndClose(Listener l) {
+        try {
+            SocketChannel ch;
+            while (held == null && System.nanoTime() - stopDeadlineNanos < 0 && (ch = l.channel().accept()) != null) {
+                counters.increment(Metric.ACCEPTED);
+                admit(ch, l.transports());
+            }
+        } catch (IOException e) {
+            LOG.debug("last accept on the {} listener failed", l.name(), e);
+        }
+        closeQuietly(l.channel());
+        wakeFedWorkers();
     }
 
     private boolean handOff(SocketChannel ch, InetSocketAddress remote, TransportFactory transports) {
@@ -238,20 +259,6 @@ public final class AcceptorLoop implements Runnable {
             }
         }
         return false;
-    }
-
-    /** Sends one error line (best effort, never blocks) and closes; counted exactly once. */
-    private void refuse(SocketChannel ch, String why) {
-        counters.increment(Metric.REFUSED);
-        log.warnRateLimited("acceptor", "refused a connection: {}", why);
-        try (ch) {
-            ch.configureBlocking(false);
-            byte[] text = refusedReply.apply(why).getBytes(StandardCharsets.UTF_8);
-            ByteBuffer reply = ByteBuffer.allocate(text.length + replyTerminator.length).put(text).put(replyTerminator).flip();
-            ch.write(reply);
-        } catch (IOException ignored) {
-            // the client is refused either way
-        }
     }
 
     private void pauseAccepting(IOException e) {
