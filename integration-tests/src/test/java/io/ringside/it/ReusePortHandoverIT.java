@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>What Linux does at the old listener's close: a connection still in its accept queue is reset, unless
  * {@code net.ipv4.tcp_migrate_req=1} (Linux 5.14+) moves it to another listener of the port. The acceptor
  * accepts what is queued and closes the listener right after the accept that found the queue empty, which
- * leaves microseconds for that (measured: 1 reset in 37 hand-overs, where closing it after the selector had
+ * leaves microseconds for that (measured: 1 reset in 38 hand-overs, where closing it after the selector had
  * reset connections in 4 hand-overs of 6). The first test runs with the machine's setting (0 by default): no
  * connect refused, no wrong reply, and at most the connections that can be queued at a close (one per client
  * per hand-over) reset. The second runs in a private network namespace ({@code unshare --net}, root) with
