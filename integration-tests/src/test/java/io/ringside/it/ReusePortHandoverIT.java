@@ -51,7 +51,7 @@ class ReusePortHandoverIT {
     void withTcpMigrateReqInAPrivateNetworkNamespaceToo() throws Exception {
         Path classes = Path.of(ReusePortHandover.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1 && exec \"$0\" \"$@\"";
+        String script = "ip link set lo up && echo 1 > /proc/sys/net/ipv4/tcp_migrate_req && exec \"$0\" \"$@\"";
         Process p = new ProcessBuilder(List.of("unshare", "--net", "bash", "-c", script, java,
                 "-Dringside.jar=" + DaemonProcess.JAR.toAbsolutePath(), "-cp", classes.toString(),
                 ReusePortHandover.class.getName(), Integer.toString(HANDOVERS))).redirectErrorStream(true).start();
@@ -61,7 +61,7 @@ class ReusePortHandoverIT {
         }
         String text = new String(out, StandardCharsets.UTF_8);
         System.out.println("reuse-port hand-over (private network namespace, tcp_migrate_req=1):\n" + text);
-        assertEquals(0, p.exitValue(), "unshare --net (root, util-linux and iproute2, which Debian has) and the driver:\n" + text);
+        assertEquals(0, p.exitValue(), "unshare --net (as root; util-linux) with ip (iproute2, config/ci/install-peers.sh) and the driver:\n" + text);
         String counts = text.lines().filter(l -> l.startsWith("counts ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no counts from the driver:\n" + text));
         long[] n = Arrays.stream(counts.substring(7).split(" ")).mapToLong(Long::parseLong).toArray();
