@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Timeout;
  * SIGTERM and started again on the same ports. HAProxy marks a draining daemon down before it stops accepting,
  * the load generator ({@code --reconnect}) re-opens what the drain closed and resends what was not answered, and
  * across the three restarts no line is lost or answered twice and there is no error.
+ *
+ * <p>Threading: the test thread drives the daemons and HAProxy; each test's load generator runs on a thread of its
+ * own until the test asks it to stop.
  */
 @Timeout(300)
 class HaproxyRollingRestartIT {

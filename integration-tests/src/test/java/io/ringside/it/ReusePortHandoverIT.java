@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * connect refused, no wrong reply, and at most the connections that can be queued at a close (one per client
  * per hand-over) reset. The second runs in a private network namespace ({@code unshare --net}, root) with
  * {@code tcp_migrate_req=1}: nothing refused, nothing reset, every line answered.
+ *
+ * <p>Threading: the test thread; the clients are {@link ConnectLoop}'s threads (or the driver process's).
  */
 @Timeout(240)
 class ReusePortHandoverIT {
