@@ -7,6 +7,8 @@
 #   python3-pymemcache   pymemcache for Debian's /usr/bin/python3 (PymemcacheIT)
 #   nutcracker           twemproxy 0.5, the sharding proxy in front of three daemons (MemcachedShardIT)
 #   haproxy              Debian's HAProxy 2.6, the PROXY protocol sender of HaproxyProxyProtocolIT
+#   iproute2             ip, to bring up the loopback of the private network namespace in which
+#                        ReusePortHandoverIT runs a hand-over with net.ipv4.tcp_migrate_req=1
 #   systemd              systemd-analyze verify of config/systemd/ringside.service (DeploymentFilesIT);
 #                        installed only for the tool, no service is started
 #
@@ -24,6 +26,7 @@ PEERS=(
   "libmemcached-tools /usr/bin/memcaslap"
   "nutcracker /usr/sbin/nutcracker"
   "haproxy /usr/sbin/haproxy"
+  "iproute2 /usr/sbin/ip"
   "systemd /usr/bin/systemd-analyze"
 )
 

@@ -10,7 +10,8 @@ import java.nio.channels.SocketChannel;
  * in churn mode), its outgoing bytes and its {@link InFlightLines}.
  *
  * <p>The id stays the same across re-connections and sequence numbers keep counting up, so a reply
- * meant for an earlier socket can never pass as a reply to a later line.
+ * meant for an earlier socket can never pass as a reply to a later line. In reconnect mode the lines
+ * unanswered when a socket closed are sent again, with their own numbers, on the next one.
  *
  * <p>Threading: not thread-safe; owned by one worker thread and its selector.
  */
@@ -32,6 +33,8 @@ final class Connection {
     private boolean settled;
     /** Worker clock time at which a failed connection may be re-opened. */
     private long retryAt;
+    /** Reconnect mode: the socket closed with lines in flight, which the next socket sends again. */
+    private boolean resendPending;
 
     Connection(int id, LineCodec codec, int depth) {
         this.id = id;
@@ -130,11 +133,46 @@ final class Connection {
     }
 
     /**
+     * Reconnect mode: closes the socket (if any) and forgets the unsent bytes, but keeps the lines in
+     * flight for {@link #resend} on the next socket.
+     *
+     * @return how many lines are kept
+     */
+    int closeKeepingLines() {
+        closeSocket();
+        resendPending = lines.count() > 0;
+        return lines.count();
+    }
+
+    /**
+     * Reconnect mode, on a new socket: queues the lines kept by {@link #closeKeepingLines} again (same
+     * sequence numbers, oldest first).
+     *
+     * @return how many lines were queued again (0 when nothing was pending)
+     */
+    int resend() {
+        if (!resendPending) {
+            return 0;
+        }
+        resendPending = false;
+        out.clear();
+        int n = lines.rewrite(out);
+        out.flip();
+        return n;
+    }
+
+    /**
      * Closes the socket (if any) and forgets the lines in flight and the unsent bytes.
      *
      * @return how many lines were in flight
      */
     int close() {
+        closeSocket();
+        resendPending = false;
+        return lines.abandon();
+    }
+
+    private void closeSocket() {
         if (key != null) {
             key.cancel();
         }
@@ -151,7 +189,6 @@ final class Connection {
         state = State.IDLE;
         out.clear();
         out.flip();
-        return lines.abandon();
     }
 
     private void setInterest(int ops) {

@@ -1,7 +1,7 @@
 package io.ringside.loadgen;
 
 /**
- * Why a run ended. Only {@link #TIME} and {@link #REQUESTS} are normal ends: lines still unanswered on
+ * Why a run ended. Only {@link #TIME}, {@link #REQUESTS} and {@link #STOPPED} are normal ends: lines still unanswered on
  * healthy connections then count as "in flight"; after any other end they count as lost.
  *
  * <p>Threading: immutable.
@@ -11,6 +11,8 @@ public enum EndReason {
     TIME,
     /** The requested number of verified replies ({@code --requests}) was reached. */
     REQUESTS,
+    /** The caller asked the run to end ({@link LoadGenerator#run(LoadOptions, java.io.PrintStream, java.util.function.BooleanSupplier)}). */
+    STOPPED,
     /** Not one connection could be opened in the connect phase. */
     NO_CONNECTIONS,
     /** The hard overrun guard fired: the run did not end by its own bound in time. */
@@ -20,7 +22,7 @@ public enum EndReason {
 
     /** Whether this is a normal end by the run's own bound. */
     public boolean byBound() {
-        return this == TIME || this == REQUESTS;
+        return this == TIME || this == REQUESTS || this == STOPPED;
     }
 
     /** Lower-case name used in the summary and the JSON. */

@@ -14,10 +14,19 @@ import java.util.Arrays;
  * to its '\n' is skipped and the reply still retires its line. Bytes that arrive while nothing is in
  * flight are reported as unexpected.
  *
+ * <p>Reconnecting ({@link #rewrite}): after the connection closed, the lines still in flight are written
+ * again, with their sequence numbers, on the next connection; each reply is again expected from its first
+ * byte. A wrong reply whose {@code conn:seq:} header names a line of this connection that was already
+ * answered is also reported as a repeat ({@link ReplySink#repeated}): a line answered twice; it does not
+ * retire the line that was due, whose own reply may still follow. (A repeat that arrives while nothing
+ * is in flight is reported as unexpected bytes.)
+ *
  * <p>Threading: not thread-safe; owned by the worker thread of its connection.
  */
 public final class InFlightLines {
     private static final byte NEWLINE = '\n';
+    /** How much of a wrong reply is kept to read its header: "conn:seq:" fits for any conn and seq. */
+    private static final int WRONG_REPLY_BYTES = 48;
 
     private final LineCodec codec;
     private final int conn;
@@ -25,6 +34,11 @@ public final class InFlightLines {
     private final int size;
     private final byte[] expected;
     private final long[] sentAt;
+    /** The start of the wrong reply being skipped (its header tells a repeat from a wrong line). */
+    private final byte[] wrongReply = new byte[WRONG_REPLY_BYTES];
+    /** A request line being written again ({@link #rewrite}). */
+    private final byte[] scratch;
+    private int wrongLength;
 
     private long headSeq;
     private long nextSeq;
@@ -44,6 +58,7 @@ public final class InFlightLines {
         this.size = codec.size();
         this.expected = new byte[depth * size];
         this.sentAt = new long[depth];
+        this.scratch = new byte[size];
     }
 
     /** Lines sent and not yet answered. */
@@ -91,18 +106,21 @@ public final class InFlightLines {
             if (skipping) {
                 int nl = indexOf(buf, at, end, NEWLINE);
                 if (nl < 0) {
+                    keepWrong(buf, at, end);
                     return retired;
                 }
+                keepWrong(buf, at, nl + 1);
                 at = nl + 1;
-                retire(false, nowNanos, sink);
-                retired++;
+                retired += endWrongReply(nowNanos, sink);
                 continue;
             }
             int before = at;
             at = match(buf, at, end, sink);
-            if (replyOffset == size || (skipping && at > before && buf[at - 1] == NEWLINE)) {
-                retire(!skipping, nowNanos, sink);
+            if (replyOffset == size) {
+                retire(true, nowNanos, sink);
                 retired++;
+            } else if (skipping && at > before && buf[at - 1] == NEWLINE) {
+                retired += endWrongReply(nowNanos, sink);
             }
         }
         return retired;
@@ -117,6 +135,25 @@ public final class InFlightLines {
             }
         }
         return n;
+    }
+
+    /**
+     * Reconnect: writes every line in flight again into {@code out} (write mode, room for {@code depth}
+     * lines), oldest first and with its own sequence number, and expects each reply from its first byte
+     * again. A reply cut short on the old connection is forgotten with it; send times are kept, so a
+     * line's latency runs from its first send.
+     *
+     * @return how many lines were written
+     */
+    public int rewrite(ByteBuffer out) {
+        replyOffset = 0;
+        skipping = false;
+        wrongLength = 0;
+        for (long seq = headSeq; seq < nextSeq; seq++) {
+            codec.writeLine(conn, seq, scratch, 0);
+            out.put(scratch);
+        }
+        return count;
     }
 
     /**
@@ -151,7 +188,29 @@ public final class InFlightLines {
         byte got = buf[at + m];
         sink.mismatched(conn, headSeq, replyOffset + m, got, expected, base, size);
         skipping = true;
+        wrongLength = Math.min(replyOffset + m, WRONG_REPLY_BYTES);
+        System.arraycopy(expected, base, wrongReply, 0, wrongLength);
+        keepWrong(buf, at + m, at + m + 1);
         return at + m + 1;
+    }
+
+    /**
+     * The end of a wrong reply: a repeated answer to a line answered before is reported and dropped (the
+     * due line still waits for its own); any other wrong reply retires the due line.
+     *
+     * @return how many lines it retired (0 or 1)
+     */
+    private int endWrongReply(long nowNanos, ReplySink sink) {
+        long seq = wrongReplySeq();
+        wrongLength = 0;
+        if (seq >= 0 && seq < headSeq) {
+            sink.repeated(conn, seq);
+            replyOffset = 0;
+            skipping = false;
+            return 0;
+        }
+        retire(false, nowNanos, sink);
+        return 1;
     }
 
     private void retire(boolean ok, long nowNanos, ReplySink sink) {
@@ -162,6 +221,33 @@ public final class InFlightLines {
         count--;
         replyOffset = 0;
         skipping = false;
+    }
+
+    /** Keeps the first bytes of a wrong reply (up to {@value #WRONG_REPLY_BYTES}). */
+    private void keepWrong(byte[] buf, int from, int to) {
+        int n = Math.min(to - from, WRONG_REPLY_BYTES - wrongLength);
+        if (n > 0) {
+            System.arraycopy(buf, from, wrongReply, wrongLength, n);
+            wrongLength += n;
+        }
+    }
+
+    /** The seq of a wrong reply whose header is {@code <this conn>:<seq>:}, or -1. */
+    private long wrongReplySeq() {
+        int i = 0;
+        long c = 0;
+        for (; i < wrongLength && wrongReply[i] >= '0' && wrongReply[i] <= '9' && i < 10; i++) {
+            c = c * 10 + (wrongReply[i] - '0');
+        }
+        if (i == 0 || i >= wrongLength || wrongReply[i] != ':' || c != conn) {
+            return -1;
+        }
+        int start = ++i;
+        long seq = 0;
+        for (; i < wrongLength && wrongReply[i] >= '0' && wrongReply[i] <= '9' && i - start < 18; i++) {
+            seq = seq * 10 + (wrongReply[i] - '0');
+        }
+        return i == start || i >= wrongLength || wrongReply[i] != ':' ? -1 : seq;
     }
 
     private static int indexOf(byte[] buf, int from, int end, byte value) {

@@ -79,6 +79,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "ok when every one is still up at the end")
     private boolean idle;
 
+    @Option(names = "--reconnect", description = "steady mode: re-open a connection the server closes or resets and send "
+            + "its unanswered lines again (same sequence numbers); at the end send nothing new and wait up to --grace "
+            + "for every answer. Reports lines sent, answered, resent, lost and answered twice")
+    private boolean reconnect;
+
     @Option(names = "--ramp-seconds", defaultValue = "0", description = "open the connections evenly over this many seconds "
             + "(each process: conns / ramp per second), so thousands of connects do not overflow the server's "
             + "listen backlog (default ${DEFAULT-VALUE}: at once, at most 256 connecting per thread)")
@@ -96,7 +101,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--connect-timeout", defaultValue = "10", description = "seconds for a connect attempt and for the connect phase (default ${DEFAULT-VALUE})")
     private double connectTimeout;
 
-    @Option(names = "--grace", defaultValue = "10", description = "seconds past the planned end before the overrun guard stops the run (default ${DEFAULT-VALUE})")
+    @Option(names = "--grace", defaultValue = "10", description = "seconds past the planned end before the overrun guard stops the run; with --reconnect also how long "
+            + "the end waits for the last answers (default ${DEFAULT-VALUE})")
     private double grace;
 
     private final PrintStream out;
@@ -143,7 +149,7 @@ public final class LoadCommand implements Callable<Integer> {
                     .warmup(warmup).mode(mode).churn(churn).srcIps(srcIps).threads(threads).quiet(quiet)
                     .connectTimeout(connectTimeout).grace(grace)
                     .intervalMillis(interval == null ? 0 : interval).idle(idle).rampSeconds(rampSeconds)
-                    .srcIpFirst(srcIpFirst)
+                    .srcIpFirst(srcIpFirst).reconnect(reconnect)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,6 +25,9 @@ public final class LoadGenerator {
     /** How long to wait for the workers after the run was stopped. */
     private static final long JOIN_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the caller's stop request is looked at. */
+    private static final long POLL_MILLIS = 50;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
 
     private LoadGenerator() {
     }
@@ -50,8 +54,22 @@ public final class LoadGenerator {
         return run(options, progressOut, options.guardSeconds());
     }
 
+    /**
+     * As {@link #run(LoadOptions, PrintStream)}, and ends the run early (as {@link EndReason#STOPPED}, a
+     * normal end) once {@code stopRequested} turns true; it is polled every {@value #POLL_MILLIS} ms on the
+     * calling thread. In reconnect mode the run then still waits for the answers (up to {@code grace}).
+     */
+    public static LoadReport run(LoadOptions options, PrintStream progressOut, BooleanSupplier stopRequested) {
+        return run(options, progressOut, options.guardSeconds(), stopRequested);
+    }
+
     /** As {@link #run(LoadOptions, PrintStream)} with the overrun guard at {@code guardSeconds} (tests). */
     static LoadReport run(LoadOptions options, PrintStream progressOut, double guardSeconds) {
+        return run(options, progressOut, guardSeconds, () -> false);
+    }
+
+    private static LoadReport run(LoadOptions options, PrintStream progressOut, double guardSeconds,
+                                  BooleanSupplier stopRequested) {
         long start = System.nanoTime();
         RunControl control = new RunControl(options, start);
         List<WorkerStats> stats = new ArrayList<>();
@@ -78,23 +96,27 @@ public final class LoadGenerator {
             t.setDaemon(true);
             t.start();
         }
-        supervise(guardSeconds, control, stats, done, new Progress(progressOut, !options.quiet(), start));
+        supervise(guardSeconds, control, stats, done, new Progress(progressOut, !options.quiet(), start), stopRequested);
         awaitWorkers(done);
         return report(options, control, stats);
     }
 
     /** Prints progress every second until the workers end, or stops the run at the guard time. */
     private static void supervise(double guardSeconds, RunControl control, List<WorkerStats> stats,
-                                  CountDownLatch done, Progress progress) {
+                                  CountDownLatch done, Progress progress, BooleanSupplier stopRequested) {
         long guardAt = control.startNanos() + RunControl.seconds(guardSeconds);
         long nextTick = control.startNanos() + TICK_NANOS;
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (done.await(Math.max(0, Math.min(nextTick, guardAt) - now), TimeUnit.NANOSECONDS)) {
+                long wait = Math.min(Math.min(nextTick, guardAt) - now, POLL_NANOS);
+                if (done.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
                     return;
                 }
                 now = System.nanoTime();
+                if (stopRequested.getAsBoolean()) {
+                    control.end(EndReason.STOPPED);
+                }
                 if (now >= guardAt) {
                     System.err.println("ringside-loadgen: overrun guard: the run did not end within "
                             + guardSeconds + " s; stopping, unanswered lines count as lost");
@@ -136,7 +158,19 @@ public final class LoadGenerator {
         long received = 0;
         long skipped = 0;
         long held = 0;
+        long linesSent = 0;
+        long answered = 0;
+        long resent = 0;
+        long reconnects = 0;
+        long resets = 0;
+        long repeated = 0;
         for (WorkerStats s : stats) {
+            linesSent += s.sentLines();
+            answered += s.replies();
+            resent += s.resentLines();
+            reconnects += s.reconnects();
+            resets += s.resets();
+            repeated += s.repeats();
             all.add(s.drainLatencies());
             requests += s.requests();
             connects += s.connects();
@@ -152,12 +186,14 @@ public final class LoadGenerator {
             held += s.heldAtEnd();
         }
         EndReason reason = control.endReason() == null ? EndReason.FAILURE : control.endReason();
-        long lost = lostWithConnection + (reason.byBound() ? 0 : unanswered);
-        long inFlight = reason.byBound() ? unanswered : 0;
+        // reconnect mode waited for every answer: what is still unanswered is lost
+        boolean cutOff = reason.byBound() && !options.reconnect();
+        long lost = lostWithConnection + (cutOff ? 0 : unanswered);
+        long inFlight = cutOff ? unanswered : 0;
         return new LoadReport(options, reason, control.measuredSeconds(), requests, connects, measuredConnects,
                 mismatches, connectionErrors, connectFailures, lost, inFlight, micros(all, 50), micros(all, 90),
                 micros(all, 99), micros(all, 99.9), all.getTotalCount() == 0 ? 0 : all.getMaxValue() / 1000.0,
-                sent, received, skipped, held);
+                sent, received, skipped, held, linesSent, answered, resent, reconnects, resets, repeated);
     }
 
     private static double micros(Histogram h, double percentile) {

@@ -19,6 +19,11 @@ import java.util.Objects;
  * long as fewer than {@code depth} lines are in flight; see {@link Pacer}) and idle (connections
  * opened and held, nothing sent; the run is ok when every one is still up at the end).
  *
+ * <p>{@code reconnect} (steady mode only): a connection the server closes or resets is opened again and
+ * sends the lines it had not had answered once more, with their sequence numbers; at the end no new
+ * line is sent and the run waits up to {@code grace} seconds for every answer. A line never answered is
+ * lost, a line answered twice is a repeat (an error); see {@link LoadReport}.
+ *
  * <p>Threading: immutable.
  *
  * @param host           target address, always in 127.0.0.0/8
@@ -42,11 +47,13 @@ import java.util.Objects;
  * @param idle           idle mode: open the connections, hold them, send nothing
  * @param rampSeconds    spread the opening of the connections evenly over this many seconds (0 = at once)
  * @param srcIpFirst     last octet of the first source address (1 = 127.0.0.1)
+ * @param reconnect      re-open connections the server closes and resend their unanswered lines
  */
 public record LoadOptions(InetAddress host, int port, int conns, int depth, int size, double seconds,
                           long requests, double warmup, ReplyMode mode, boolean churn, int srcIps,
                           int threads, boolean quiet, double connectTimeout, double grace,
-                          long intervalMillis, boolean idle, double rampSeconds, int srcIpFirst) {
+                          long intervalMillis, boolean idle, double rampSeconds, int srcIpFirst,
+                          boolean reconnect) {
 
     /** The planned duration used by the overrun guard when only a request bound is given. */
     public static final double REQUESTS_ONLY_CAP_SECONDS = 60;
@@ -87,6 +94,8 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         check(!idle || (requests == 0 && seconds > 0), "--idle needs --seconds (how long to hold) and no --requests");
         check(rampSeconds >= 0 && Double.isFinite(rampSeconds), "--ramp-seconds must be >= 0: " + rampSeconds);
         check(rampSeconds == 0 || !churn, "--ramp-seconds does not apply to --churn");
+        check(!reconnect || (!churn && !idle && intervalMillis == 0), "--reconnect is for the steady mode only "
+                + "(not --churn, --idle or --interval)");
     }
 
     /** Defaults for a run against 127.0.0.1:{@code port}; adjust with the builder's setters. */
@@ -102,7 +111,8 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
     /** Seconds after the start at which the overrun guard ends the run. */
     public double guardSeconds() {
         double planned = seconds > 0 ? seconds : REQUESTS_ONLY_CAP_SECONDS;
-        return rampSeconds + connectTimeout + warmup + planned + grace;
+        // reconnect: the wind-down waits up to grace for the answers, and the guard's own grace comes after it
+        return rampSeconds + connectTimeout + warmup + planned + grace * (reconnect ? 2 : 1);
     }
 
     /** Whether each connection sends one line per {@code intervalMillis}. */
@@ -153,6 +163,7 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         private boolean idle;
         private double rampSeconds;
         private int srcIpFirst = 1;
+        private boolean reconnect;
 
         private Builder(int port) {
             this.port = port;
@@ -178,10 +189,12 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         public Builder idle(boolean value) { idle = value; return this; }
         public Builder rampSeconds(double value) { rampSeconds = value; return this; }
         public Builder srcIpFirst(int value) { srcIpFirst = value; return this; }
+        public Builder reconnect(boolean value) { reconnect = value; return this; }
 
         public LoadOptions build() {
             return new LoadOptions(host, port, conns, depth, size, seconds, requests, warmup, mode, churn,
-                    srcIps, threads, quiet, connectTimeout, grace, intervalMillis, idle, rampSeconds, srcIpFirst);
+                    srcIps, threads, quiet, connectTimeout, grace, intervalMillis, idle, rampSeconds, srcIpFirst,
+                    reconnect);
         }
     }
 }

@@ -15,6 +15,11 @@ import java.util.Locale;
  * did not keep up. Also in paced mode, a line still unanswered a whole interval after it was sent when
  * the run ends counts as lost, not in flight.
  *
+ * <p>Reconnect mode: a connection the server closes or resets counts as a reconnect, not an error; its
+ * unanswered lines are sent again ({@code resent}). The run waits for every answer at the end, so every
+ * line sent is answered, wrong (a mismatch) or lost: {@code linesSent = answered + wrong + lost}, and
+ * nothing is "in flight". {@code repeated} counts lines answered a second time (each also a mismatch).
+ *
  * <p>Threading: immutable.
  *
  * @param options             what was run
@@ -37,12 +42,19 @@ import java.util.Locale;
  * @param bytesReceived       bytes read over the whole run
  * @param skipped             paced mode: ticks that sent no line (see above)
  * @param held                connections still up at the end of the run
+ * @param linesSent           distinct lines sent over the whole run (a line sent again counts once)
+ * @param answered            lines answered correctly over the whole run (warmup and wind-down included)
+ * @param resent              reconnect mode: lines written again on a new connection
+ * @param reconnects          reconnect mode: connections the server closed or reset, opened again
+ * @param resets              reconnect mode: of those, the ones reset (or failing a read or write)
+ * @param repeated            replies to a line that had been answered already
  */
 public record LoadReport(LoadOptions options, EndReason endReason, double measuredSeconds, long requests,
                          long connections, long measuredConnections, long mismatches, long connectionErrors,
                          long connectFailures, long lost, long inFlight, double p50Us, double p90Us,
                          double p99Us, double p999Us, double maxUs, long bytesSent, long bytesReceived,
-                         long skipped, long held) {
+                         long skipped, long held, long linesSent, long answered, long resent, long reconnects,
+                         long resets, long repeated) {
 
     /** All errors: mismatches, connection errors and connect failures. */
     public long errors() {
@@ -93,6 +105,10 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         sb.append(fmt("  errors        %,d (mismatches %,d, connection errors %,d, connect failures %,d)%n",
                 errors(), mismatches, connectionErrors, connectFailures));
         sb.append(fmt("  lost          %,d (in flight at the end, not lost: %,d)%n", lost, inFlight));
+        sb.append(fmt("  lines         sent %,d, answered %,d, answered twice %,d%n", linesSent, answered, repeated));
+        if (o.reconnect()) {
+            sb.append(fmt("  reconnects    %,d (resets %,d), lines resent %,d%n", reconnects, resets, resent));
+        }
         sb.append(fmt("  latency (us)  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 p50Us, p90Us, p99Us, p999Us, maxUs));
         sb.append(fmt("  bytes         sent %,d, received %,d%n", bytesSent, bytesReceived));
@@ -103,7 +119,7 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
     /** One JSON object (a single line) with the options and every figure. */
     public String toJson() {
         LoadOptions o = options;
-        StringBuilder sb = new StringBuilder(900);
+        StringBuilder sb = new StringBuilder(1100);
         sb.append('{');
         field(sb, "host", '"' + o.host().getHostAddress() + '"');
         field(sb, "port", o.port());
@@ -140,6 +156,13 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "max_us", number(maxUs));
         field(sb, "bytes_sent", bytesSent);
         field(sb, "bytes_received", bytesReceived);
+        field(sb, "reconnect", o.reconnect());
+        field(sb, "lines_sent", linesSent);
+        field(sb, "answered", answered);
+        field(sb, "resent", resent);
+        field(sb, "reconnects", reconnects);
+        field(sb, "resets", resets);
+        field(sb, "repeated", repeated);
         field(sb, "ok", ok());
         sb.setLength(sb.length() - 1);
         return sb.append('}').toString();

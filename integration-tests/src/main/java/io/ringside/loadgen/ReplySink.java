@@ -21,6 +21,12 @@ public interface ReplySink {
      */
     void mismatched(int conn, long seq, int offset, byte got, byte[] expected, int expectedOff, int expectedLen);
 
+    /**
+     * A wrong reply (already reported by {@link #mismatched}) was the reply to line {@code seq}, which had
+     * been answered before: a line answered twice.
+     */
+    void repeated(int conn, long seq);
+
     /** {@code bytes} bytes arrived while no line was in flight on connection {@code conn}. */
     void unexpected(int conn, int bytes);
 }

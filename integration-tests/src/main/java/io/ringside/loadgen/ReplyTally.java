@@ -54,6 +54,14 @@ final class ReplyTally implements ReplySink {
     }
 
     @Override
+    public void repeated(int conn, long seq) {
+        stats.repeat();
+        if (control.mayDiagnose()) {
+            control.diagnose("conn " + conn + ": line " + seq + " answered a second time");
+        }
+    }
+
+    @Override
     public void unexpected(int conn, int bytes) {
         stats.mismatch();
         if (control.mayDiagnose()) {

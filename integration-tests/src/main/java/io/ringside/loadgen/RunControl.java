@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * one line {@code ringside-loadgen: READY connected=N of M} goes to stderr, for scripts that sample
  * the server while the connections are up.
  *
+ * <p>Reconnect mode ends in two steps: the bound (time, requests, or the caller's stop) only winds the
+ * run down ({@link #end}): no new line is sent, and each worker goes on until every line it sent is
+ * answered or {@code grace} seconds passed, then ends by itself. In the other modes {@link #end} is
+ * {@link #stop}.
+ *
  * <p>Threading: thread-safe. Times are {@link System#nanoTime()} values, published through volatile
  * fields ({@code loadStart} last, so a reader that sees it also sees the measure window).
  */
@@ -32,6 +37,8 @@ final class RunControl {
     private final AtomicInteger connectedAtStart = new AtomicInteger();
     private final AtomicLong measuredRequests = new AtomicLong();
     private final AtomicReference<EndReason> endReason = new AtomicReference<>();
+    /** Reconnect mode: why the run is winding down (the first {@link #end} wins). */
+    private final AtomicReference<EndReason> windDownReason = new AtomicReference<>();
     private final AtomicInteger diagnostics = new AtomicInteger();
 
     private volatile long measureStart;
@@ -105,14 +112,34 @@ final class RunControl {
     void addRequests(long n) {
         long bound = options.requests();
         if (bound > 0 && measuredRequests.addAndGet(n) >= bound) {
-            stop(EndReason.REQUESTS);
+            end(EndReason.REQUESTS);
         }
+    }
+
+    /**
+     * The run reached its bound: in reconnect mode it winds down (see the class comment), otherwise
+     * it stops at once.
+     */
+    void end(EndReason reason) {
+        if (!options.reconnect()) {
+            stop(reason);
+        } else if (windDownReason.compareAndSet(null, reason)) {
+            stopNanos = System.nanoTime();
+            wakeAll();
+        }
+    }
+
+    /** Reconnect mode: whether the run is winding down (no new lines; waiting for the answers). */
+    boolean windingDown() {
+        return windDownReason.get() != null;
     }
 
     /** Ends the run (the first reason given wins) and wakes every worker. */
     void stop(EndReason reason) {
         if (endReason.compareAndSet(null, reason)) {
-            stopNanos = System.nanoTime();
+            if (stopNanos == 0) {
+                stopNanos = System.nanoTime();
+            }
             wakeAll();
         }
     }
@@ -121,12 +148,13 @@ final class RunControl {
         return endReason.get() != null;
     }
 
-    /** Why the run ended, or null while it runs. */
+    /** Why the run ended (a stop, else the wind-down's reason), or null while it runs. */
     EndReason endReason() {
-        return endReason.get();
+        EndReason stop = endReason.get();
+        return stop != null ? stop : windDownReason.get();
     }
 
-    /** When {@link #stop} was first called (0 while running). */
+    /** When {@link #stop} or {@link #end} was first called (0 while running). */
     long stopNanos() {
         return stopNanos;
     }

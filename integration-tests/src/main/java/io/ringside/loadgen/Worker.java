@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,25 +14,30 @@ import java.util.function.Consumer;
  * One event-loop thread of the generator: its own {@link Selector} driving a share of the
  * connections (ids {@code index}, {@code index + threads}, ...).
  *
- * <p>It opens its connections (at most {@value #MAX_CONNECTING} connecting at once; with a ramp, the
- * i-th of its n connections not before start + ramp * i / n), reports to {@link RunControl} when its
- * first attempts have settled, and once the load phase starts keeps {@code depth} lines in flight on
- * each connection (churn: connect, one line, reply, close, again; paced: one line per connection at
- * each of its {@link Pacer} ticks, skipped while {@code depth} lines are unanswered; idle: nothing).
- * Every reply is checked by {@link InFlightLines} and counted by {@link ReplyTally}. A connection that
- * fails to connect, breaks or closes early is counted, loses its lines in flight and is re-opened
- * after {@value #RETRY_MILLIS} ms. The loop ends at the end of the measured window, or when the run
- * is stopped. Paced mode, at the end: a line still unanswered a whole interval after it was sent
- * counts as lost (a healthy server answers well within the interval; otherwise a dropped line would
- * only show as "in flight" while its connection skips every later tick).
+ * <p>It opens its connections through {@link Connects} (at most {@value Connects#MAX_CONNECTING}
+ * connecting at once, an optional ramp), reports to {@link RunControl} when its first attempts have
+ * settled, and once the load phase starts keeps {@code depth} lines in flight on each connection (churn:
+ * connect, one line, reply, close, again; paced: one line per connection at each of its {@link Pacer}
+ * ticks, skipped while {@code depth} lines are unanswered; idle: nothing). Every reply is checked by
+ * {@link InFlightLines} and counted by {@link ReplyTally}. A connection that fails to connect, breaks or
+ * closes early is counted, loses its lines in flight and is re-opened after
+ * {@value Connects#RETRY_MILLIS} ms. The loop ends at the end of the measured window, or when the run is
+ * stopped.
+ *
+ * <p>Reconnect mode ({@link LoadOptions#reconnect()}): a connection the server closes or resets is not an
+ * error; it is opened again after {@value Connects#RETRY_MILLIS} ms and first sends again the lines it had
+ * in flight ({@link Connection#resend}); at the end the worker sends nothing new and waits until every
+ * line is answered, or {@code grace} seconds (see {@link RunControl#end}).
+ *
+ * <p>Paced mode, at the end: a line still unanswered a whole interval after it was sent counts as lost (a
+ * healthy server answers well within the interval; otherwise a dropped line would only show as "in
+ * flight" while its connection skips every later tick).
  *
  * <p>Threading: {@link #run()} runs on the worker's own thread, which alone touches its connections,
  * its selector's keys and the counters of its {@link WorkerStats}. Other threads only call
  * {@link Selector#wakeup()} (through {@link RunControl}).
  */
 final class Worker implements Runnable {
-    private static final int MAX_CONNECTING = 256;
-    private static final int RETRY_MILLIS = 10;
     private static final long MAX_SELECT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int READ_BUFFER = 64 * 1024;
 
@@ -42,49 +45,41 @@ final class Worker implements Runnable {
     private final RunControl control;
     private final WorkerStats stats;
     private final Selector selector;
-    private final Dialer dialer;
+    private final Connects connects;
     private final List<Connection> connections = new ArrayList<>();
-    private final ArrayDeque<Connection> retries = new ArrayDeque<>();
-    private final ArrayDeque<PendingConnect> pending = new ArrayDeque<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER);
     private final Consumer<SelectionKey> keyHandler = this::onKey;
-    private final long connectTimeoutNanos;
-    private final long retryNanos = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-    private final long rampNanos;
     /** Steady mode: a new line as soon as there is room (not paced, not idle). */
     private final boolean refill;
     private final Pacer.Tick tick = this::tick;
     private final ReplyTally replies;
     /** Paced mode, once the load phase started. */
     private Pacer pacer;
+    private final long graceNanos;
+    /** Reconnect mode: winding down since the bound; ends at {@code finishBy} at the latest. */
+    private boolean finishing;
+    private long finishBy;
+    /** Reconnect mode: every line answered (or the grace time over): the loop ends. */
+    private boolean finished;
 
-    private int nextToOpen;
-    private int connecting;
-    private int unsettled;
     private boolean settled;
     private boolean loaded;
     private long measureStart = Long.MAX_VALUE;
     private long measureEnd = Long.MAX_VALUE;
-
-    /** A connect attempt and the time by which it must have completed. */
-    private record PendingConnect(Connection connection, long attempt, long deadline) {
-    }
 
     Worker(int index, LoadOptions options, RunControl control, WorkerStats stats) throws IOException {
         this.options = options;
         this.control = control;
         this.stats = stats;
         this.selector = Selector.open();
-        this.dialer = new Dialer(options, index);
-        this.connectTimeoutNanos = RunControl.seconds(options.connectTimeout());
-        this.rampNanos = RunControl.seconds(options.rampSeconds());
         this.replies = new ReplyTally(control, stats);
         this.refill = !options.paced() && !options.idle();
+        this.graceNanos = RunControl.seconds(options.grace());
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
             connections.add(new Connection(id, codec, options.linesPerConnection()));
         }
-        this.unsettled = connections.size();
+        this.connects = new Connects(index, options, control, stats, selector, connections, this::onConnected);
         control.addSelector(selector);
     }
 
@@ -119,10 +114,10 @@ final class Worker implements Runnable {
             settled = true; // no connect phase: connections come and go
             control.workerSettled(0);
         }
-        while (!control.stopped()) {
+        while (!control.stopped() && !finished) {
             long now = System.nanoTime();
             housekeeping(now);
-            if (control.stopped()) {
+            if (control.stopped() || finished) {
                 break;
             }
             long wait = nextDeadline(now) - now;
@@ -142,17 +137,13 @@ final class Worker implements Runnable {
             startLoad(now);
         }
         if (loaded && now >= measureEnd) {
-            control.stop(EndReason.TIME);
+            control.end(EndReason.TIME);
+        }
+        if (control.stopped() || (control.windingDown() && windDown(now))) {
             return;
         }
-        while (nextToOpen < connections.size() && connecting < MAX_CONNECTING && openAt(nextToOpen) <= now) {
-            open(connections.get(nextToOpen++), now);
-        }
-        while (!retries.isEmpty() && retries.peek().retryAt() <= now && connecting < MAX_CONNECTING) {
-            open(retries.poll(), now);
-        }
-        expireConnects(now);
-        if (!settled && (unsettled == 0 || now >= control.connectDeadline())) {
+        connects.openDue(now);
+        if (!settled && (connects.unsettled() == 0 || now >= control.connectDeadline())) {
             settled = true;
             control.workerSettled(countConnected());
         }
@@ -161,28 +152,32 @@ final class Worker implements Runnable {
         }
     }
 
-    /** The earliest time connection number {@code i} of this worker may be opened (the ramp). */
-    private long openAt(int i) {
-        return rampNanos == 0 ? 0 : control.startNanos() + (long) ((double) rampNanos * i / connections.size());
+    /** Reconnect mode, winding down: true once every line is answered or the grace time is over. */
+    private boolean windDown(long now) {
+        if (!finishing) {
+            finishing = true;
+            finishBy = now + graceNanos;
+        }
+        int unanswered = 0;
+        for (Connection c : connections) {
+            unanswered += c.lines().count();
+        }
+        finished = unanswered == 0 || now - finishBy >= 0;
+        return finished;
     }
 
     private long nextDeadline(long now) {
         long next = now + MAX_SELECT_NANOS;
-        if (loaded) {
+        if (loaded && !finishing) {
             next = Math.min(next, measureEnd);
+        }
+        if (finishing) {
+            next = Math.min(next, finishBy);
         }
         if (!settled) {
             next = Math.min(next, control.connectDeadline());
         }
-        if (!retries.isEmpty()) {
-            next = Math.min(next, retries.peek().retryAt());
-        }
-        if (!pending.isEmpty()) {
-            next = Math.min(next, pending.peek().deadline());
-        }
-        if (nextToOpen < connections.size() && connecting < MAX_CONNECTING) {
-            next = Math.min(next, openAt(nextToOpen));
-        }
+        next = connects.nextDeadline(next);
         if (pacer != null) {
             next = Math.min(next, pacer.nextDue());
         }
@@ -240,45 +235,6 @@ final class Worker implements Runnable {
         return n;
     }
 
-    private void open(Connection c, long now) {
-        SocketChannel ch;
-        try {
-            ch = dialer.dial();
-        } catch (IOException e) {
-            connectFailed(c, now, e.toString());
-            return;
-        }
-        boolean done = ch.isConnected();
-        try {
-            c.connecting(ch, ch.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c));
-        } catch (IOException e) {
-            Dialer.close(ch);
-            connectFailed(c, now, e.toString());
-            return;
-        }
-        connecting++;
-        if (done) {
-            onConnected(c, now);
-        } else {
-            pending.add(new PendingConnect(c, c.attempt(), now + connectTimeoutNanos));
-        }
-    }
-
-    private void expireConnects(long now) {
-        while (!pending.isEmpty()) {
-            PendingConnect p = pending.peek();
-            Connection c = p.connection();
-            if (c.state() != Connection.State.CONNECTING || c.attempt() != p.attempt()) {
-                pending.poll(); // stale: that attempt already ended
-            } else if (now >= p.deadline()) {
-                pending.poll();
-                connectFailed(c, now, "no answer within " + options.connectTimeout() + " s");
-            } else {
-                return;
-            }
-        }
-    }
-
     private void onKey(SelectionKey key) {
         Connection c = (Connection) key.attachment();
         if (!key.isValid()) {
@@ -286,7 +242,7 @@ final class Worker implements Runnable {
         }
         int ready = key.readyOps();
         if ((ready & SelectionKey.OP_CONNECT) != 0) {
-            finishConnect(c);
+            connects.finish(c);
             return;
         }
         if ((ready & SelectionKey.OP_READ) != 0) {
@@ -297,57 +253,29 @@ final class Worker implements Runnable {
         }
     }
 
-    private void finishConnect(Connection c) {
-        long now = System.nanoTime();
-        try {
-            if (!c.channel().finishConnect()) {
-                return;
-            }
-        } catch (IOException e) {
-            connectFailed(c, now, e.toString());
-            return;
-        }
-        onConnected(c, now);
-    }
-
+    /** A connect completed ({@link Connects}): counted, then the connection's lines are sent. */
     private void onConnected(Connection c, long now) {
-        connecting--;
-        c.connected();
         stats.connected(loaded && now >= measureStart && now < measureEnd);
-        if (c.settle()) {
-            unsettled--;
-        }
         send(c, now);
     }
 
-    private void connectFailed(Connection c, long now, String reason) {
-        if (c.state() == Connection.State.CONNECTING) {
-            connecting--;
+    /**
+     * The connection broke (early close, {@code reset}: reset or I/O error): its lines in flight are lost,
+     * or in reconnect mode kept to be sent again on the next connection.
+     */
+    private void broken(Connection c, String reason, boolean reset) {
+        if (options.reconnect()) {
+            c.closeKeepingLines();
+            stats.reconnect(reset);
+            connects.retryLater(c, System.nanoTime());
+            return;
         }
-        c.close();
-        stats.connectFailure();
-        if (control.mayDiagnose()) {
-            control.diagnose("connect to " + options.target() + " failed: " + reason);
-        }
-        if (c.settle()) {
-            unsettled--;
-        }
-        retryLater(c, now);
-    }
-
-    /** The connection broke (early close, reset, I/O error): its lines in flight are lost. */
-    private void broken(Connection c, String reason) {
         int lost = c.close();
         stats.connectionError(lost);
         if (control.mayDiagnose()) {
             control.diagnose("conn " + c.id() + ": " + reason + " (" + lost + " lines in flight lost)");
         }
-        retryLater(c, System.nanoTime());
-    }
-
-    private void retryLater(Connection c, long now) {
-        c.retryAt(now + retryNanos);
-        retries.add(c);
+        connects.retryLater(c, System.nanoTime());
     }
 
     private void read(Connection c) {
@@ -356,11 +284,11 @@ final class Worker implements Runnable {
         try {
             n = c.channel().read(readBuffer);
         } catch (IOException e) {
-            broken(c, "read failed: " + e);
+            broken(c, "read failed: " + e, true);
             return;
         }
         if (n < 0) {
-            broken(c, "closed by the server");
+            broken(c, "closed by the server", false);
             return;
         }
         if (n == 0) {
@@ -376,19 +304,25 @@ final class Worker implements Runnable {
         if (options.churn()) {
             c.close(); // depth 1: nothing else is in flight; stray bytes were already counted
             if (!control.stopped()) {
-                open(c, now);
+                connects.open(c, now);
             }
             return;
         }
         send(c, now);
     }
 
-    /** Steady and churn modes: tops the connection up to depth lines in flight. */
+    /**
+     * Steady and churn modes: tops the connection up to depth lines in flight (after the lines it sends
+     * again, in reconnect mode; only those while winding down).
+     */
     private void send(Connection c, long now) {
         if (!refill || !loaded || control.stopped()) {
             return;
         }
-        stats.sent(c.fill(options.linesPerConnection(), now));
+        stats.resent(c.resend());
+        if (!finishing) {
+            stats.sent(c.fill(options.linesPerConnection(), now));
+        }
         flush(c);
     }
 
@@ -396,7 +330,7 @@ final class Worker implements Runnable {
         try {
             stats.bytesSent(c.flush());
         } catch (IOException e) {
-            broken(c, "write failed: " + e);
+            broken(c, "write failed: " + e, true);
         }
     }
 }

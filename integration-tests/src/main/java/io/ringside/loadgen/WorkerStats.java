@@ -35,6 +35,10 @@ final class WorkerStats {
     private long bytesSent;
     private long bytesReceived;
     private long skippedTicks;
+    private long repeated;
+    private long reconnects;
+    private long resets;
+    private long resentLines;
     private int heldAtEnd;
 
     private volatile long publishedReplies;
@@ -61,6 +65,24 @@ final class WorkerStats {
     void connectionError(int lost) {
         connectionErrors++;
         lostLines += lost;
+    }
+
+    /** A wrong reply that repeated the reply to a line answered before (also a mismatch). */
+    void repeat() {
+        repeated++;
+    }
+
+    /** Reconnect mode: the server closed ({@code reset}: reset) a connection, which will be opened again. */
+    void reconnect(boolean reset) {
+        reconnects++;
+        if (reset) {
+            resets++;
+        }
+    }
+
+    /** Reconnect mode: {@code lines} kept in flight were written again on a new connection. */
+    void resent(int lines) {
+        resentLines += lines;
     }
 
     void connectFailure() {
@@ -139,6 +161,12 @@ final class WorkerStats {
     long bytesSent() { return bytesSent; }
     long bytesReceived() { return bytesReceived; }
     long skippedTicks() { return skippedTicks; }
+    long replies() { return replies; }
+    long sentLines() { return sentLines; }
+    long repeats() { return repeated; }
+    long reconnects() { return reconnects; }
+    long resets() { return resets; }
+    long resentLines() { return resentLines; }
     int heldAtEnd() { return heldAtEnd; }
 
     /** Lines sent and neither answered nor lost with their connection. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +36,19 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code java -jar ringside.jar args... --port P}; with {@code maxFiles > 0} under {@code ulimit -n}. */
     static DaemonProcess start(int maxFiles, String... args) throws IOException, InterruptedException {
-        int port = freePort();
+        return launch(freePort(), maxFiles, Map.of(), args);
+    }
+
+    /**
+     * Starts {@code java -jar ringside.jar args... --port port} with {@code env} added to its environment (e.g.
+     * {@code RINGSIDE_LOG_LEVEL}): the same port again for a restart.
+     */
+    static DaemonProcess startOn(int port, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return launch(port, 0, env, args);
+    }
+
+    private static DaemonProcess launch(int port, int maxFiles, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (maxFiles > 0) {
@@ -47,7 +60,9 @@ final class DaemonProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--port", Integer.toString(port)));
         Path log = Files.createTempFile("ringside-daemon-", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         DaemonProcess d = new DaemonProcess(port, p, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!d.log().contains("listening on 127.0.0.1:" + port)) {

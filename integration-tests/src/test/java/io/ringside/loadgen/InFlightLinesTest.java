@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ class InFlightLinesTest {
         int replied;
         final List<String> mismatches = new ArrayList<>();
         int unexpected;
+        final List<String> repeats = new ArrayList<>();
 
         @Override
         public void replied(long latencyNanos, long nowNanos) {
@@ -28,6 +30,11 @@ class InFlightLinesTest {
         @Override
         public void mismatched(int conn, long seq, int offset, byte got, byte[] expected, int off, int len) {
             mismatches.add(conn + "/" + seq + "@" + offset);
+        }
+
+        @Override
+        public void repeated(int conn, long seq) {
+            repeats.add(conn + "/" + seq);
         }
 
         @Override
@@ -147,5 +154,62 @@ class InFlightLinesTest {
         byte[] old = codec.expected(2, 0);
         lines.verify(old, 0, old.length, System.nanoTime(), sink);
         assertEquals(1, sink.mismatches.size(), "a late reply to an abandoned line does not pass");
+    }
+
+    @Test
+    void rewriteSendsTheUnansweredLinesAgainWithTheirOwnSeqsAndTheirRepliesVerify() {
+        LineCodec codec = new LineCodec(SIZE, ReplyMode.ROT13);
+        InFlightLines lines = new InFlightLines(codec, 7, 5);
+        send(lines, 5);
+        byte[] answered = concat(codec.expected(7, 0), codec.expected(7, 1));
+        byte[] cut = java.util.Arrays.copyOf(codec.expected(7, 2), SIZE / 2); // the old connection closed mid-reply
+        assertEquals(2, lines.verify(concat(answered, cut), 0, answered.length + cut.length, System.nanoTime(), sink));
+        ByteBuffer out = ByteBuffer.allocate(5 * SIZE);
+        assertEquals(3, lines.rewrite(out));
+        assertEquals(3 * SIZE, out.position());
+        assertEquals(new String(concat(codec.line(7, 2), codec.line(7, 3), codec.line(7, 4)), StandardCharsets.US_ASCII),
+                new String(out.array(), 0, out.position(), StandardCharsets.US_ASCII));
+        assertEquals(3, lines.count(), "still in flight until answered");
+        byte[] again = concat(codec.expected(7, 2), codec.expected(7, 3), codec.expected(7, 4));
+        assertEquals(3, lines.verify(again, 0, again.length, System.nanoTime(), sink));
+        assertEquals(5, sink.replied);
+        assertEquals(List.of(), sink.mismatches);
+        assertEquals(List.of(), sink.repeats);
+        assertEquals(0, lines.count());
+        ByteBuffer more = ByteBuffer.allocate(SIZE);
+        lines.add(more, System.nanoTime());
+        assertEquals(new String(codec.line(7, 5), StandardCharsets.US_ASCII), new String(more.array(), StandardCharsets.US_ASCII),
+                "the next new line goes on from seq 5");
+    }
+
+    @Test
+    void aReplyToALineAnsweredBeforeIsARepeatAndAMismatch() {
+        LineCodec codec = new LineCodec(SIZE, ReplyMode.ECHO);
+        InFlightLines lines = new InFlightLines(codec, 12, 4);
+        send(lines, 3);
+        byte[] stream = concat(codec.expected(12, 0), codec.expected(12, 0)); // line 0 answered twice
+        for (int i = 0; i < stream.length; i++) { // one byte per read: the header is read across calls
+            lines.verify(stream, i, 1, System.nanoTime(), sink);
+        }
+        assertEquals(1, sink.replied);
+        assertEquals(List.of("12/1@3"), sink.mismatches, "the second answer stands where line 1's was due");
+        assertEquals(List.of("12/0"), sink.repeats);
+        assertEquals(2, lines.count(), "the repeat does not retire line 1, which is still due");
+        byte[] rest = concat(codec.expected(12, 1), codec.expected(12, 2));
+        assertEquals(2, lines.verify(rest, 0, rest.length, System.nanoTime(), sink));
+        assertEquals(3, sink.replied);
+    }
+
+    @Test
+    void aWrongReplyToTheDueLineOrAnotherConnectionIsNoRepeat() {
+        LineCodec codec = new LineCodec(SIZE, ReplyMode.ECHO);
+        InFlightLines lines = new InFlightLines(codec, 3, 4);
+        send(lines, 3);
+        byte[] bad = codec.expected(3, 0);
+        bad[SIZE - 3] ^= 0x20;
+        byte[] stream = concat(bad, codec.expected(4, 0), codec.expected(3, 5));
+        assertEquals(3, lines.verify(stream, 0, stream.length, System.nanoTime(), sink));
+        assertEquals(3, sink.mismatches.size(), sink.mismatches.toString());
+        assertEquals(List.of(), sink.repeats, "a wrong letter, another connection's line, a later seq: no repeat");
     }
 }

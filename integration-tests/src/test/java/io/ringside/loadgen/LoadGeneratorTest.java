@@ -93,6 +93,79 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void reconnectResendsWhatAClosedConnectionLeftUnansweredAndLosesNothing() throws Exception {
+        try (LineTestServer server = new LineTestServer(LineTestServer.closeAfter(20))) {
+            LoadReport r = LoadGenerator.run(opts(server).reconnect(true).build());
+            assertTrue(r.ok(), describe(r));
+            assertEquals(0, r.errors(), describe(r));
+            assertEquals(0, r.lost(), describe(r));
+            assertEquals(0, r.repeated(), describe(r));
+            assertEquals(0, r.inFlight(), "the wind-down waited for every answer: " + describe(r));
+            assertTrue(r.reconnects() > 8, describe(r));
+            assertTrue(r.resent() > 0, describe(r));
+            assertEquals(r.linesSent(), r.answered(), describe(r));
+            assertTrue(r.connections() > r.reconnects(), describe(r));
+            assertTrue(r.summary().contains("reconnects"), r.summary());
+            assertTrue(r.toJson().contains("\"resent\":" + r.resent()), r.toJson());
+        }
+    }
+
+    @Test
+    void reconnectWithoutItTheSameServerLosesLines() throws Exception {
+        try (LineTestServer server = new LineTestServer(LineTestServer.closeAfter(20))) {
+            LoadReport r = LoadGenerator.run(opts(server).build());
+            assertTrue(r.lost() > 0 && r.connectionErrors() > 0, describe(r));
+            assertEquals(0, r.resent(), describe(r));
+        }
+    }
+
+    @Test
+    void reconnectCountsALineAnsweredTwice() throws Exception {
+        LineTestServer.Reply twice = (i, line) -> i == 5 ? concat(line, line) : line;
+        try (LineTestServer server = new LineTestServer(twice)) {
+            LoadReport r = LoadGenerator.run(opts(server).conns(2).reconnect(true).build());
+            assertFalse(r.ok(), describe(r));
+            assertEquals(2, r.repeated(), "line 5 of each connection: " + describe(r));
+            assertEquals(2, r.mismatches(), "each repeat is an error, and the lines after it still verify: " + describe(r));
+            assertEquals(r.linesSent(), r.answered(), describe(r));
+        }
+    }
+
+    @Test
+    void reconnectWaitsForTheAnswersThenCountsTheMissingOnesAsLost() throws Exception {
+        try (LineTestServer server = new LineTestServer(LineTestServer.SILENT)) {
+            long t0 = System.nanoTime();
+            LoadReport r = LoadGenerator.run(opts(server).seconds(0.5).grace(1).reconnect(true).build());
+            long tookNanos = System.nanoTime() - t0;
+            assertEquals(EndReason.TIME, r.endReason());
+            assertEquals(8 * 4, r.linesSent(), describe(r));
+            assertEquals(8 * 4, r.lost(), "nothing answered within the grace time: " + describe(r));
+            assertEquals(0, r.inFlight());
+            assertTrue(tookNanos >= 1_400_000_000L, "it waited 0.5 s + the 1 s grace: " + tookNanos);
+            assertFalse(r.ok());
+        }
+    }
+
+    @Test
+    void theCallerCanEndARunEarly() throws Exception {
+        try (LineTestServer server = new LineTestServer(LineTestServer.ECHO)) {
+            long t0 = System.nanoTime();
+            LoadReport r = LoadGenerator.run(opts(server).seconds(60).reconnect(true).build(), System.out,
+                    () -> System.nanoTime() - t0 > 500_000_000L);
+            assertEquals(EndReason.STOPPED, r.endReason());
+            assertTrue(r.ok(), describe(r));
+            assertEquals(r.linesSent(), r.answered(), describe(r));
+            assertTrue(r.measuredSeconds() < 30, describe(r));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void churnConnectsForEveryLine() throws Exception {
         try (LineTestServer server = new LineTestServer(LineTestServer.ECHO)) {
             LoadReport r = LoadGenerator.run(opts(server).depth(1).churn(true).conns(4).build());
@@ -181,6 +254,8 @@ class LoadGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.builder(1).seconds(0).build());
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.builder(1).churn(true).depth(2).build());
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.builder(1).conns(2).threads(3).build());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.builder(1).churn(true).reconnect(true).build());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.builder(1).intervalMillis(10).reconnect(true).build());
     }
 
     @Test

@@ -8,11 +8,9 @@ import io.ringside.internal.stats.Counters;
 import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -57,16 +55,20 @@ public final class AcceptorLoop implements Runnable {
     private final WorkerLoop[] workers;
     private final boolean[] fed;
     private final Admission admission;
-    private final byte[] replyTerminator;
-    private final java.util.function.UnaryOperator<String> refusedReply;
+    private final Refusals refusals;
     private final Counters counters = new Counters();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Consumer<SelectionKey> onAcceptable = key -> acceptBatch((Listener) key.attachment());
     /** Set by stop() on any thread; read by the acceptor each turn (paired with selector.wakeup()). */
     private volatile boolean stopping;
     private final WorkerPicker picker;
     private final ConnectRate connectRate;
+    /** Accepts everything pending on the key's listener, then wakes each worker that got a channel, once. */
+    private final Consumer<SelectionKey> onAcceptable = key -> {
+        if (!stopping) {
+            acceptPending((Listener) key.attachment());
+        }
+    };
     /** An admitted channel that found every ring full, waiting for room (accepting is off meanwhile). */
     private SocketChannel held;
     private InetSocketAddress heldRemote;
@@ -87,8 +89,7 @@ public final class AcceptorLoop implements Runnable {
         this.workers = workers;
         this.fed = new boolean[workers.length];
         this.admission = admission;
-        this.replyTerminator = replyTerminator.clone();
-        this.refusedReply = refusedReply;
+        this.refusals = new Refusals(counters, log, replyTerminator, refusedReply);
         this.selector = Selector.open();
         for (Listener l : this.listeners) {
             l.channel().configureBlocking(false);
@@ -120,24 +121,9 @@ public final class AcceptorLoop implements Runnable {
         } catch (IOException | RuntimeException e) {
             LOG.error("acceptor stopped by an unexpected error", e);
         } finally {
-            closeQuietly(selector);
-            listeners.forEach(l -> closeQuietly(l.channel()));
+            Listener.closeQuietly(selector);
+            listeners.forEach(l -> Listener.closeQuietly(l.channel()));
             terminated.countDown();
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.debug("closing {} failed", c, e);
-        }
-    }
-
-    /** Accepts everything pending on {@code listener}, then wakes each worker that got a channel, once. */
-    private void acceptBatch(Listener listener) {
-        if (!stopping) {
-            acceptPending(listener);
         }
     }
 
@@ -173,20 +159,16 @@ public final class AcceptorLoop implements Runnable {
         InetSocketAddress remote = null;
         boolean rated = connectRate.enabled() && !transports.readsClientAddress(); // behind a proxy: its address, not limited
         if ((admission.tracksAddresses() || rated) && !transports.readsClientAddress()) { // else counted once the client is named
-            try {
-                remote = (InetSocketAddress) ch.getRemoteAddress();
-            } catch (IOException e) {
-                remote = null;
-            }
+            remote = Listener.peerOf(ch);
         }
-        if (rated && remote != null && !connectRate.tryAcquire(remote.getAddress(), System.nanoTime())) {
-            counters.increment(Metric.RATE_LIMIT_REFUSED);
-            refuse(ch, "too many new connections from " + remote.getAddress().getHostAddress());
-            return;
-        }
-        String refusal = admission.tryAdmit(remote);
+        String refusal = rated && remote != null ? connectRate.refusal(remote, System.nanoTime()) : null;
         if (refusal != null) {
-            refuse(ch, refusal);
+            counters.increment(Metric.RATE_LIMIT_REFUSED);
+        } else {
+            refusal = admission.tryAdmit(remote);
+        }
+        if (refusal != null) {
+            refusals.refuse(ch, refusal);
             return;
         }
         if (!handOff(ch, remote, transports)) {
@@ -212,12 +194,15 @@ public final class AcceptorLoop implements Runnable {
 
     private void acceptInterest(boolean on) {
         for (SelectionKey key : acceptKeys) {
-            key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            if (key.isValid()) { // cancelled for the last accepts at stop
+                key.interestOps(on ? SelectionKey.OP_ACCEPT : 0);
+            }
         }
     }
 
     /**
-     * After stop: accepts what completed its handshake before the stop (served, not reset). A channel
+     * After stop: accepts what completed its handshake before the stop (served, not reset), and closes each
+     * listener right after the accept that found its queue empty ({@link #acceptLastAndClose}). A channel
      * still held when the workers stay full for {@link #HELD_AT_STOP_NANOS} is refused.
      */
     private void finishAtStop() throws IOException {
@@ -234,11 +219,35 @@ public final class AcceptorLoop implements Runnable {
                 java.util.concurrent.locks.LockSupport.parkNanos(HANDOFF_RETRY_MILLIS * 1_000_000);
             }
         } while (held != null && System.nanoTime() - deadline < 0);
+        for (SelectionKey key : acceptKeys) {
+            key.cancel();
+        }
+        selector.selectNow(); // deregisters the listeners: each close below is at once, not at the selector's close
+        listeners.forEach(this::acceptLastAndClose);
         if (held != null) {
             admission.release(heldRemote);
-            refuse(held, "server stopping");
+            refusals.refuse(held, "server stopping");
             held = null;
         }
+    }
+
+    /**
+     * With SO_REUSEPORT the kernel queues new connections on this listener until it closes and resets those
+     * queued then (net.ipv4.tcp_migrate_req=1 moves them to the port's other listeners instead): so the close
+     * comes right after the accept that found the queue empty, nothing in between.
+     */
+    private void acceptLastAndClose(Listener l) {
+        try {
+            SocketChannel ch;
+            while (held == null && System.nanoTime() - stopDeadlineNanos < 0 && (ch = l.channel().accept()) != null) {
+                counters.increment(Metric.ACCEPTED);
+                admit(ch, l.transports());
+            }
+        } catch (IOException e) {
+            LOG.debug("last accept on the {} listener failed", l.name(), e);
+        }
+        Listener.closeQuietly(l.channel());
+        wakeFedWorkers();
     }
 
     private boolean handOff(SocketChannel ch, InetSocketAddress remote, TransportFactory transports) {
@@ -249,20 +258,6 @@ public final class AcceptorLoop implements Runnable {
             }
         }
         return false;
-    }
-
-    /** Sends one error line (best effort, never blocks) and closes; counted exactly once. */
-    private void refuse(SocketChannel ch, String why) {
-        counters.increment(Metric.REFUSED);
-        log.warnRateLimited("acceptor", "refused a connection: {}", why);
-        try (ch) {
-            ch.configureBlocking(false);
-            byte[] text = refusedReply.apply(why).getBytes(StandardCharsets.UTF_8);
-            ByteBuffer reply = ByteBuffer.allocate(text.length + replyTerminator.length).put(text).put(replyTerminator).flip();
-            ch.write(reply);
-        } catch (IOException ignored) {
-            // the client is refused either way
-        }
     }
 
     private void pauseAccepting(IOException e) {

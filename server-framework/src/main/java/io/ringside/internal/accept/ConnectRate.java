@@ -30,6 +30,12 @@ final class ConnectRate {
         return intervalNanos > 0;
     }
 
+    /** The refusal line for a connect from {@code remote} past its rate, or null when it may go on. */
+    String refusal(java.net.InetSocketAddress remote, long now) {
+        return tryAcquire(remote.getAddress(), now) ? null
+                : "too many new connections from " + remote.getAddress().getHostAddress();
+    }
+
     /** Whether a new connection from {@code address} at {@code now} is within the rate (if so, it is counted). */
     boolean tryAcquire(InetAddress address, long now) {
         if (intervalNanos == 0 || address == null) {
