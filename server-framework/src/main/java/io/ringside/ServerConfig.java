@@ -150,6 +150,11 @@ public final class ServerConfig {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
 
+    /** The TLS listener's settings ({@code tls-*}). */
+    public TlsConfig tls() { return new TlsConfig(this); }
+
+    Object value(Setting s) { return values[s.ordinal()]; }
+
     private int intValue(Setting s) {
         return (Integer) values[s.ordinal()];
     }
@@ -282,6 +287,7 @@ public final class ServerConfig {
             check(c.outputLowWatermark() < c.outputHighWatermark(), "output-low-watermark must be below output-high-watermark");
             check(c.outputHighWatermark() <= c.outputHardCap(), "output-high-watermark must not exceed output-hard-cap");
             check(Integer.bitCount(c.ringSize()) == 1, "ring-size must be a power of two");
+            TlsConfig.check(c.tls());
             return c;
         }
 

@@ -36,10 +36,21 @@ public enum Setting {
     LOOP_LAG_WARNING(Kind.MILLIS, "500ms", 1, 3_600_000, "Warn when one worker loop turn (a blocking handler) takes longer than this."),
     MAX_OFFLOADS_PER_CONNECTION(Kind.INT, "16", 1, 1_000_000, "Blocking calls (Connection.offload) one connection may have in flight; reading pauses at this many."),
     OFFLOAD_THREADS(Kind.INT, "64", 1, 100_000, "Blocking calls (Connection.offload) running at once, server-wide: platform threads on JDK 17-20, virtual threads on JDK 21+."),
-    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections.");
+    TCP_NO_DELAY(Kind.BOOL, "true", 0, 0, "Set TCP_NODELAY on accepted connections."),
+    TLS_PORT(Kind.INT, "-1", -1, 65_535, "Also listen with TLS on this port, same host (-1: no TLS listener; 0 picks a free port)."),
+    TLS_CERT(Kind.OPTIONAL, "", 0, 0, "TLS certificate chain: a PEM file (leaf first, as certbot's fullchain.pem), or a PKCS#12 file (.p12/.pfx) with the key."),
+    TLS_KEY(Kind.OPTIONAL, "", 0, 0, "TLS private key, a PEM file (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY); empty with a PKCS#12 tls-cert."),
+    TLS_KEY_PASSWORD(Kind.OPTIONAL, "", 0, 0, "Password of a PKCS#12 tls-cert (empty: none)."),
+    TLS_CLIENT_CA(Kind.OPTIONAL, "", 0, 0, "PEM file of the CA certificates that client certificates must chain to (for tls-client-auth)."),
+    TLS_CLIENT_AUTH(Kind.CHOICE, "none", 0, 0, "Client certificates: none, optional (asked for, checked if sent) or required."),
+    TLS_PROTOCOLS(Kind.TEXT, "TLSv1.3,TLSv1.2", 0, 0, "TLS protocol versions offered, comma-separated."),
+    TLS_HANDSHAKE_TIMEOUT(Kind.MILLIS, "10s", 1, 3_600_000, "Close a TLS connection whose handshake is not done within this (PREFACE_TIMEOUT).");
 
     /** The value types a setting can have. */
-    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL }
+    private enum Kind { TEXT, OPTIONAL, CHOICE, INT, SIZE, MILLIS, BOOL, EOL }
+
+    /** The values of the CHOICE setting (tls-client-auth). */
+    private static final java.util.List<String> CLIENT_AUTH = java.util.List.of("none", "optional", "required");
 
     private final Kind kind;
     private final String defaultValue;
@@ -101,6 +112,13 @@ public enum Setting {
                         throw new IllegalArgumentException("empty");
                     }
                     return text;
+                case OPTIONAL:
+                    return text; // empty: not set
+                case CHOICE:
+                    if (!CLIENT_AUTH.contains(text.toLowerCase(Locale.ROOT))) {
+                        throw new IllegalArgumentException("expected one of " + String.join(", ", CLIENT_AUTH));
+                    }
+                    return text.toLowerCase(Locale.ROOT);
                 case BOOL:
                     if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
                         throw new IllegalArgumentException("expected true or false");

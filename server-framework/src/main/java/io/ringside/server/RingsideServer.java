@@ -11,6 +11,7 @@ import io.ringside.internal.accept.IoWarmup;
 import io.ringside.internal.accept.Listener;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
+import io.ringside.internal.tls.TlsTransportFactory;
 import io.ringside.internal.transport.TransportFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -53,6 +54,9 @@ public final class RingsideServer implements AutoCloseable {
     private volatile AcceptorLoop acceptor;
     /** Published by start() before {@code started}; read by localAddress() on any thread. */
     private volatile InetSocketAddress localAddress;
+    /** The TLS listener's address and transports (null without one); published by start() like localAddress. */
+    private volatile InetSocketAddress tlsAddress;
+    private volatile TlsTransportFactory tls;
     /** Where Connection.offload calls run; created by start(), shut down by stop(). */
     private volatile ExecutorService offloads;
     private ObjectName mbeanName;
@@ -80,6 +84,11 @@ public final class RingsideServer implements AutoCloseable {
             try {
                 listeners.add(Listener.bind("plain", config.host(), config.port(), config.reusePort(), config.backlog(),
                         TransportFactory.PLAIN));
+                if (config.tls().enabled()) {
+                    tls = TlsTransportFactory.create(config.tls());
+                    listeners.add(Listener.bind("tls", config.host(), config.tls().port(), config.reusePort(), config.backlog(), tls));
+                    tlsAddress = listeners.get(1).localAddress();
+                }
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool));
@@ -93,6 +102,9 @@ public final class RingsideServer implements AutoCloseable {
                 }
                 loops.forEach(WorkerLoop::closeUnstarted);
                 pool.shutdown();
+                if (tls != null) {
+                    tls.close();
+                }
                 acceptor = null;
                 throw e;
             }
@@ -103,6 +115,9 @@ public final class RingsideServer implements AutoCloseable {
             started = true;
             registerMBean();
             LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+            if (tlsAddress != null) {
+                LOG.info("listening with TLS on {}:{}", tlsAddress.getHostString(), tlsAddress.getPort());
+            }
             return this;
         }
     }
@@ -111,6 +126,22 @@ public final class RingsideServer implements AutoCloseable {
     public InetSocketAddress localAddress() {
         Preconditions.checkState(started, "not started");
         return localAddress;
+    }
+
+    /** The TLS listener's bound address (the actual port when {@code tls-port} was 0); empty without TLS. */
+    public java.util.Optional<InetSocketAddress> tlsAddress() {
+        Preconditions.checkState(started, "not started");
+        return java.util.Optional.ofNullable(tlsAddress);
+    }
+
+    /**
+     * Any thread (the daemon's SIGHUP): reads the TLS certificate and key files again; new handshakes use
+     * them, open connections keep theirs. Files that do not load leave the old ones in use, and the log
+     * says why. Returns whether the new ones are in use.
+     */
+    public boolean reloadTls() {
+        Preconditions.checkState(started && tls != null, "no TLS listener");
+        return tls.reload();
     }
 
     /** The configuration the server was built with. */
@@ -158,6 +189,9 @@ public final class RingsideServer implements AutoCloseable {
         }
         unregisterMBean();
         offloads.shutdown();
+        if (tls != null) {
+            tls.close();
+        }
         ServerStats after = stats();
         long timedOut = after.closed(CloseReason.DRAIN_TIMEOUT) - before;
         long unflushed = after.get(Metric.BYTES_UNFLUSHED) - unflushedBefore;

@@ -27,6 +27,8 @@ public final class ConnectionEvents {
         }
         if (readable) {
             onReadable(c);
+        } else if (c.wantsRead() && c.transport.hasBufferedInput()) {
+            c.queueLeftOver(); // the transport could not decrypt before its own output went out: now it can
         }
     }
 
@@ -170,7 +172,7 @@ public final class ConnectionEvents {
 
     /** Writes what the peer takes; applies the watermarks; completes a close-after-flush. */
     public static void flush(TransportConnection c) {
-        if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
+        if (c.state == ConnectionState.CLOSED || !writeTransportOwn(c) || (c.output.pending() > 0 && !writeOut(c))) {
             return;
         }
         if ((c.holds & ReadHolds.BACKPRESSURE) != 0 && c.output.pending() <= c.context.limits().lowWatermark) {
@@ -183,7 +185,8 @@ public final class ConnectionEvents {
                 return;
             }
         }
-        if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0) {
+        if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0
+                && !c.transport.hasBufferedOutput()) {
             closeNow(c, c.reason);
             return;
         }
@@ -233,6 +236,22 @@ public final class ConnectionEvents {
         try {
             c.context.counters().add(Metric.BYTES_OUT, c.output.writeTo(c.transport));
             return true;
+        } catch (IOException e) {
+            c.context.log().debug(c, "write failed", e);
+            closeNow(c, CloseReason.IO_ERROR);
+            return false;
+        }
+    }
+
+    /** The transport's own output first (TLS records of its own); false when it failed and the connection closed. */
+    private static boolean writeTransportOwn(TransportConnection c) {
+        try {
+            c.transport.writeBuffered();
+            return c.state != ConnectionState.CLOSED;
+        } catch (TransportException e) {
+            c.context.log().debug(c, "transport refused the peer's input: " + e.getMessage(), null);
+            closeNow(c, e.reason());
+            return false;
         } catch (IOException e) {
             c.context.log().debug(c, "write failed", e);
             closeNow(c, CloseReason.IO_ERROR);
