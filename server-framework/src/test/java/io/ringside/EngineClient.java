@@ -71,18 +71,28 @@ final class EngineClient implements AutoCloseable {
         throw new IOException("handshake did not end");
     }
 
-    /** Reads from the socket and decrypts: the plaintext bytes gained, -1 at end of stream. */
+    /**
+     * Decrypts what was read before; only when that makes no progress, reads the socket first. Returns the
+     * plaintext bytes gained (0 when only handshake records were consumed), -1 at end of stream.
+     */
     int unwrapSome() throws IOException {
-        int n = readSocket();
-        if (n < 0 && netIn.position() == 0) {
-            return -1;
-        }
         int before = plainIn.position();
+        if (unwrapBuffered()) {
+            return plainIn.position() - before;
+        }
+        int n = readSocket();
+        boolean progressed = unwrapBuffered();
+        return n < 0 && !progressed ? -1 : plainIn.position() - before;
+    }
+
+    private boolean unwrapBuffered() throws IOException {
+        boolean progressed = false;
         netIn.flip();
         try {
             while (netIn.hasRemaining()) {
                 SSLEngineResult r = engine.unwrap(netIn, plainIn);
                 runTasks();
+                progressed |= r.bytesConsumed() > 0;
                 if (r.getStatus() != SSLEngineResult.Status.OK || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                     break;
                 }
@@ -90,7 +100,7 @@ final class EngineClient implements AutoCloseable {
         } finally {
             netIn.compact();
         }
-        return n < 0 && plainIn.position() == before ? -1 : plainIn.position() - before;
+        return progressed;
     }
 
     private int readSocket() throws IOException {

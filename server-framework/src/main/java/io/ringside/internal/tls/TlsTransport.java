@@ -73,9 +73,10 @@ public final class TlsTransport implements Transport {
 
     @Override
     public boolean hasBufferedInput() {
-        // a record waiting while ciphertext cannot be sent waits for the socket's room, not for the next turn
-        return !taskRunning && (buffers.hasPlaintext()
-                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut() && !inboundDone));
+        // a record waiting while ciphertext cannot be sent waits for the socket's room, not for the next turn;
+        // an end of stream (close_notify, or the socket's) read with the last data is reported next turn
+        return !taskRunning && (buffers.hasPlaintext() || inboundDone || socketEnded
+                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()));
     }
 
     @Override
