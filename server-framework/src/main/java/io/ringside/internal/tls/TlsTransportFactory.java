@@ -64,6 +64,8 @@ public final class TlsTransportFactory implements TransportFactory, AutoCloseabl
     private static TlsContextLoader.Loaded load(TlsConfig tls) throws IOException {
         try {
             return TlsContextLoader.load(tls);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("TLS: no such file: " + e.getFile(), e);
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS: " + e.getMessage(), e);
         } catch (RuntimeException e) {
