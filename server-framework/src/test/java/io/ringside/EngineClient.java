@@ -55,13 +55,30 @@ final class EngineClient implements AutoCloseable {
 
     /** Runs the whole handshake. */
     void handshake() throws IOException {
+        handshake("");
+    }
+
+    /** Runs the whole handshake; {@code firstData} goes out in the same write as the client's last flight. */
+    void handshake(String firstData) throws IOException {
         engine.beginHandshake();
         for (int steps = 0; steps < 100; steps++) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NOT_HANDSHAKING || hs == HandshakeStatus.FINISHED) {
+                if (!firstData.isEmpty()) {
+                    send(wrap(firstData)); // TLS 1.2: the client's flight is not its last
+                }
                 return;
             } else if (hs == HandshakeStatus.NEED_WRAP) {
-                send(wrap(""));
+                byte[] flight = wrap("");
+                HandshakeStatus after = engine.getHandshakeStatus();
+                if (!firstData.isEmpty() && (after == HandshakeStatus.NOT_HANDSHAKING || after == HandshakeStatus.FINISHED)) {
+                    byte[] data = wrap(firstData);
+                    byte[] both = java.util.Arrays.copyOf(flight, flight.length + data.length);
+                    System.arraycopy(data, 0, both, flight.length, data.length);
+                    flight = both;
+                    firstData = "";
+                }
+                send(flight);
             } else if (hs == HandshakeStatus.NEED_TASK) {
                 runTasks();
             } else if (unwrapSome() < 0) {

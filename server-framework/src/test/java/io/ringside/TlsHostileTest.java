@@ -143,6 +143,20 @@ class TlsHostileTest extends LoopbackServerTest {
     }
 
     @Test
+    void dataInTheSameWriteAsTheClientsFinishedIsServed() throws Exception {
+        TlsFixture rsa = TlsFixture.create(dir, "rsa-server", "RSA");
+        start(HostileClientsTest.EchoHandler::new, rsa.pemSettings());
+        InetSocketAddress tls = tlsAddress();
+        SSLContext client = rsa.clientContext();
+        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            try (EngineClient c = new EngineClient(tls, client, protocol)) {
+                c.handshake("early line\n");
+                assertEquals("early line\n", c.readPlain(11), protocol);
+            }
+        }
+    }
+
+    @Test
     void aTruncatedRecordIsRefusedAfterTheLinesBeforeIt() throws Exception {
         InetSocketAddress tls = startTls();
         try (EngineClient c = new EngineClient(tls, client, "TLSv1.3")) {

@@ -1,0 +1,223 @@
+package io.ringside.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The daemon with {@code --tls-port}, against OpenSSL's {@code s_client}: both protocol versions, the
+ * services' handlers unchanged over TLS, client certificates, the key formats OpenSSL writes, hostile
+ * bytes that leave no stack trace, and the SIGHUP reload.
+ */
+@Timeout(300)
+class TlsDaemonIT {
+    @TempDir
+    static Path dir;
+    static Path cert;
+    static Path key;
+    static Path clientCert;
+    static Path clientKey;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        cert = dir.resolve("cert.pem");
+        key = dir.resolve("key.pem");
+        OpenSsl.selfSigned(cert, key, "ringside-test");
+        clientCert = dir.resolve("client-cert.pem");
+        clientKey = dir.resolve("client-key.pem");
+        OpenSsl.selfSigned(clientCert, clientKey, "ringside-client");
+    }
+
+    /** Starts {@code service} with a TLS listener too; returns it and its TLS port. */
+    static DaemonProcess startTls(int tlsPort, String service, Path certFile, Path keyFile, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(service, "--tls-port", Integer.toString(tlsPort), "--tls-cert", certFile.toString()));
+        if (keyFile != null) {
+            args.addAll(List.of("--tls-key", keyFile.toString()));
+        }
+        args.addAll(List.of("--idle-timeout", "1s")); // s_client -ign_eof ends when the server closes the idle connection
+        args.addAll(List.of(more));
+        DaemonProcess d = DaemonProcess.start(0, args.toArray(new String[0]));
+        assertTrue(d.log().contains("listening with TLS on 127.0.0.1:" + tlsPort), d.log());
+        return d;
+    }
+
+    static void assertCleanLog(String log) {
+        assertFalse(log.contains(" ERROR "), log);
+        assertFalse(log.contains("Exception"), log);
+        assertFalse(log.contains("\tat "), log);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void sClientHandshakesAndGetsTheEchoBack(String version) throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key)) {
+            OpenSsl.Run r = OpenSsl.client(tlsPort, cert, "hello over tls\nsecond line\n", version);
+            String protocol = version.equals("-tls1_3") ? "TLSv1.3" : "TLSv1.2";
+            assertTrue(r.output().contains("New, " + protocol + ", Cipher is "), r.output());
+            assertTrue(r.output().contains("Verify return code: 0 (ok)"), r.output());
+            assertTrue(r.output().contains("hello over tls\n") && r.output().contains("second line\n"), r.output());
+            assertEquals(0, r.exit(), r.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void memcachedServesOverTlsWithoutAChangeToItsHandler() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "memcached", cert, key)) {
+            OpenSsl.Run r = OpenSsl.client(tlsPort, cert, "set k 0 0 5\r\nhello\r\nget k\r\nquit\r\n", "-tls1_3");
+            assertTrue(r.output().contains("STORED\r\nVALUE k 0 5\r\nhello\r\nEND\r\n"), r.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void aRequiredClientCertificate(String version) throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--tls-client-auth", "required",
+                "--tls-client-ca", clientCert.toString())) {
+            OpenSsl.Run with = OpenSsl.client(tlsPort, cert, "with a certificate\n", version,
+                    "-cert", clientCert.toString(), "-key", clientKey.toString());
+            assertTrue(with.output().contains("with a certificate\n"), with.output());
+            OpenSsl.Run without = OpenSsl.client(tlsPort, cert, "without one\n", version);
+            assertFalse(without.output().contains("without one\n"), without.output());
+            assertTrue(without.output().contains("alert"), without.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void anOptionalClientCertificate() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--tls-client-auth", "optional",
+                "--tls-client-ca", clientCert.toString())) {
+            OpenSsl.Run with = OpenSsl.client(tlsPort, cert, "optional-with-cert\n", "-cert", clientCert.toString(), "-key", clientKey.toString());
+            assertTrue(with.output().contains("optional-with-cert\n"), with.output());
+            OpenSsl.Run without = OpenSsl.client(tlsPort, cert, "optional-without-cert\n");
+            assertTrue(without.output().contains("optional-without-cert\n"), without.output());
+            // a certificate that the client CA did not issue is refused even when optional
+            OpenSsl.Run wrong = OpenSsl.client(tlsPort, cert, "wrong-cert\n", "-cert", cert.toString(), "-key", key.toString());
+            assertFalse(wrong.output().contains("wrong-cert\n"), wrong.output());
+        }
+    }
+
+    @Test
+    void theKeyFormatsOpenSslWritesAllServe() throws Exception {
+        Path rsaKey = dir.resolve("rsa-pkcs1.pem");
+        Path rsaCert = dir.resolve("rsa-cert.pem");
+        OpenSsl.ok("genrsa", "-traditional", "-out", rsaKey.toString(), "2048");
+        OpenSsl.ok("req", "-x509", "-new", "-key", rsaKey.toString(), "-out", rsaCert.toString(), "-days", "30",
+                "-subj", "/CN=rsa", "-addext", "subjectAltName=IP:127.0.0.1");
+        Path ecKey = dir.resolve("ec-sec1.pem");
+        Path ecCert = dir.resolve("ec-cert.pem");
+        OpenSsl.ok("ecparam", "-name", "secp384r1", "-genkey", "-out", ecKey.toString());
+        OpenSsl.ok("req", "-x509", "-new", "-key", ecKey.toString(), "-out", ecCert.toString(), "-days", "30",
+                "-subj", "/CN=ec", "-addext", "subjectAltName=IP:127.0.0.1");
+        Path p12 = dir.resolve("bundle.p12");
+        OpenSsl.ok("pkcs12", "-export", "-in", cert.toString(), "-inkey", key.toString(), "-out", p12.toString(), "-passout", "pass:s3cret");
+        assertTrue(Files.readString(rsaKey).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        assertTrue(Files.readString(ecKey).contains("-----BEGIN EC PRIVATE KEY-----"));
+        // {tls-cert, tls-key, what s_client trusts, more options}
+        Object[][] cases = {{rsaCert, rsaKey, rsaCert, new String[0]}, {ecCert, ecKey, ecCert, new String[0]},
+                {p12, null, cert, new String[] {"--tls-key-password", "s3cret"}}};
+        for (Object[] c : cases) {
+            int tlsPort = DaemonProcess.freePort();
+            Path caFile = (Path) c[2];
+            try (DaemonProcess d = startTls(tlsPort, "echo", (Path) c[0], (Path) c[1], (String[]) c[3])) {
+                OpenSsl.Run r = OpenSsl.client(tlsPort, caFile, "key-format-check\n");
+                assertTrue(r.output().contains("Verify return code: 0 (ok)") && r.output().contains("key-format-check\n"), r.output());
+            }
+        }
+    }
+
+    @Test
+    void plaintextOnTheTlsPortIsClosedWithoutAStackTrace() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--tls-handshake-timeout", "500ms")) {
+            for (String junk : new String[] {"GET / HTTP/1.1\r\n\r\n", "\u0016\u0003\u0001\u00ff\u00ffgarbage", "stall"}) {
+                try (Socket s = new Socket("127.0.0.1", tlsPort)) {
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write(junk.getBytes(StandardCharsets.ISO_8859_1));
+                    try {
+                        while (s.getInputStream().read() >= 0) {
+                            // an alert, if any, then the close
+                        }
+                    } catch (IOException reset) {
+                        // closed with our bytes unread
+                    }
+                }
+            }
+            OpenSsl.Run r = OpenSsl.client(tlsPort, cert, "after the junk\n");
+            assertTrue(r.output().contains("after the junk\n"), r.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void sighupReloadsTheCertificateAndABadFileKeepsTheOldOne() throws Exception {
+        Path liveCert = dir.resolve("live-cert.pem");
+        Path liveKey = dir.resolve("live-key.pem");
+        Files.copy(cert, liveCert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(key, liveKey, StandardCopyOption.REPLACE_EXISTING);
+        Path newCert = dir.resolve("new-cert.pem");
+        Path newKey = dir.resolve("new-key.pem");
+        OpenSsl.selfSigned(newCert, newKey, "ringside-renewed");
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", liveCert, liveKey)) {
+            assertTrue(OpenSsl.client(tlsPort, cert, "before-reload\n").output().contains("CN = ringside-test"));
+            Files.copy(newCert, liveCert, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(newKey, liveKey, StandardCopyOption.REPLACE_EXISTING);
+            hangUp(d, "TLS certificate reloaded");
+            OpenSsl.Run renewed = OpenSsl.client(tlsPort, newCert, "after-reload\n");
+            assertTrue(renewed.output().contains("CN = ringside-renewed") && renewed.output().contains("after-reload\n"), renewed.output());
+
+            Files.writeString(liveKey, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+            hangUp(d, "TLS reload failed, the previous certificate stays in use");
+            OpenSsl.Run kept = OpenSsl.client(tlsPort, newCert, "kept-after-bad-reload\n");
+            assertTrue(kept.output().contains("CN = ringside-renewed") && kept.output().contains("kept-after-bad-reload\n"), kept.output());
+            assertTrue(d.process.isAlive());
+            assertEquals(0, d.terminate(30));
+            assertCleanLog(d.log());
+        }
+    }
+
+    /** Sends SIGHUP and waits (bounded) for {@code logLine} to appear once more in the daemon's log. */
+    private static void hangUp(DaemonProcess d, String logLine) throws Exception {
+        int before = count(d.log(), logLine);
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (count(d.log(), logLine) == before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + logLine + "' after SIGHUP:\n" + d.log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
