@@ -68,6 +68,60 @@ final class OpenSsl {
                 "-out", cert.toString(), "-days", "30", "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
     }
 
+    /**
+     * An interactive {@code s_client} (no {@code -ign_eof}, so its commands work: a line {@code K} sends
+     * a KeyUpdate asking for one back, {@code R} renegotiates): the test types lines and waits for what
+     * comes back. Closing it destroys the process.
+     */
+    static final class Session implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+
+        Session(int port, Path ca, String... extra) throws IOException {
+            require();
+            List<String> cmd = new ArrayList<>(List.of(PROGRAM, "s_client", "-connect", "127.0.0.1:" + port, "-CAfile", ca.toString(),
+                    "-verify_return_error"));
+            cmd.addAll(List.of(extra));
+            out = Files.createTempFile("ringside-s_client-", ".out");
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        }
+
+        void type(String line) throws IOException {
+            process.getOutputStream().write(line.getBytes(StandardCharsets.ISO_8859_1));
+            process.getOutputStream().flush();
+        }
+
+        String output() throws IOException {
+            return Files.readString(out, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Waits (at most 20 s) until the output holds {@code text} (true) or s_client has exited without it (false). */
+        boolean await(String text) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!output().contains(text)) {
+                if (!process.isAlive()) {
+                    return output().contains(text);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("s_client did not show '" + text + "' within 20 s:\n" + output());
+                }
+                Thread.sleep(20);
+            }
+            return true;
+        }
+
+        boolean exited(long seconds) throws InterruptedException {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+        }
+    }
+
     /** {@code s_client} to 127.0.0.1:{@code port} with extra arguments, sending {@code input}; verifies against {@code ca}. */
     static Run client(int port, Path ca, String input, String... extra) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + port, "-CAfile", ca.toString(),

@@ -50,8 +50,10 @@ class TlsDaemonIT {
         if (keyFile != null) {
             args.addAll(List.of("--tls-key", keyFile.toString()));
         }
-        args.addAll(List.of("--idle-timeout", "1s")); // s_client -ign_eof ends when the server closes the idle connection
         args.addAll(List.of(more));
+        if (!args.contains("--idle-timeout")) {
+            args.addAll(List.of("--idle-timeout", "1s")); // s_client -ign_eof ends when the server closes the idle connection
+        }
         DaemonProcess d = DaemonProcess.start(0, args.toArray(new String[0]));
         assertTrue(d.log().contains("listening with TLS on 127.0.0.1:" + tlsPort), d.log());
         return d;
@@ -74,6 +76,42 @@ class TlsDaemonIT {
             assertTrue(r.output().contains("Verify return code: 0 (ok)"), r.output());
             assertTrue(r.output().contains("hello over tls\n") && r.output().contains("second line\n"), r.output());
             assertEquals(0, r.exit(), r.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void aKeyUpdateFromTheClientIsAnsweredAndTheEchoGoesOn() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--idle-timeout", "30s");
+             OpenSsl.Session s = new OpenSsl.Session(tlsPort, cert, "-tls1_3")) {
+            s.type("before-key-update\n");
+            assertTrue(s.await("before-key-update\n"));
+            for (int i = 0; i < 3; i++) {
+                s.type("K\n"); // KeyUpdate with update_requested: the server must send its own
+                assertTrue(s.await("KEYUPDATE"));
+                String line = "after-key-update-" + i + "\n";
+                s.type(line);
+                assertTrue(s.await(line), s.output()); // decrypts only if the server's keys moved on too
+            }
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void aTls12RenegotiationFromSClientIsRefused() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--idle-timeout", "3s");
+             OpenSsl.Session s = new OpenSsl.Session(tlsPort, cert, "-tls1_2")) {
+            s.type("before-renegotiation\n");
+            assertTrue(s.await("before-renegotiation\n"));
+            s.type("R\n");
+            assertTrue(s.await("RENEGOTIATING"));
+            assertTrue(s.exited(20), "the server closed the connection, so s_client ended\n" + s.output());
+            String after = s.output().substring(s.output().indexOf("RENEGOTIATING"));
+            assertTrue(after.contains("closed") || after.contains("error"), "closed instead of a second handshake:\n" + s.output());
+            OpenSsl.Run next = OpenSsl.client(tlsPort, cert, "served-after-refusal\n", "-tls1_2");
+            assertTrue(next.output().contains("served-after-refusal\n"), next.output());
             assertCleanLog(d.log());
         }
     }

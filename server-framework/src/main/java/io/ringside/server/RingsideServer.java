@@ -86,7 +86,7 @@ public final class RingsideServer implements AutoCloseable {
                         TransportFactory.PLAIN));
                 if (config.tls().enabled()) {
                     tls = TlsTransportFactory.create(config.tls());
-                    listeners.add(Listener.bind("tls", config.host(), config.tls().port(), config.reusePort(), config.backlog(), tls));
+                    listeners.add(bindTls(tls));
                     tlsAddress = listeners.get(1).localAddress();
                 }
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
@@ -119,6 +119,14 @@ public final class RingsideServer implements AutoCloseable {
                 LOG.info("listening with TLS on {}:{}", tlsAddress.getHostString(), tlsAddress.getPort());
             }
             return this;
+        }
+    }
+
+    private Listener bindTls(TlsTransportFactory transports) throws IOException {
+        try {
+            return Listener.bind("tls", config.host(), config.tls().port(), config.reusePort(), config.backlog(), transports);
+        } catch (IOException e) {
+            throw new IOException("tls-port " + config.tls().port() + ": " + e.getMessage(), e);
         }
     }
 
