@@ -119,6 +119,38 @@ class TlsEchoTest extends LoopbackServerTest {
     }
 
     @Test
+    void theHardCapCountsThePlaintextQueuedForAClientThatDoesNotRead() throws Exception {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'z');
+        start(() -> new LineHandler() {
+            @Override
+            public void onLine(Connection c, ByteSpan line) {
+                for (int i = 0; i < 160 && c.isOpen(); i++) { // 10 MiB of replies to one line
+                    c.write(chunk, 0, chunk.length);
+                }
+            }
+        }, cert.pemSettings("OUTPUT_HARD_CAP", "1m", "OUTPUT_HIGH_WATERMARK", "256k"));
+        try (SSLSocket s = connect(tlsAddress(), cert.clientContext(), "TLSv1.3")) {
+            s.getOutputStream().write("flood me\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            await(() -> server.stats().closed(CloseReason.OUTPUT_OVERFLOW) == 1, "closed at the hard cap (plaintext counted)");
+        }
+    }
+
+    @Test
+    void theLineTimeoutWorksOverTls() throws Exception {
+        start(HostileClientsTest.EchoHandler::new, cert.pemSettings("LINE_TIMEOUT", "300ms"));
+        try (SSLSocket s = connect(tlsAddress(), cert.clientContext(), "TLSv1.3")) {
+            byte[] line = "whole\n".getBytes(StandardCharsets.US_ASCII);
+            assertArrayEquals(line, exchange(s, line));
+            s.getOutputStream().write("a line without its end".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertEquals(-1, s.getInputStream().read(), "closed (after the server's close_notify)");
+        }
+        assertEquals(1, server.stats().closed(CloseReason.LINE_TIMEOUT));
+    }
+
+    @Test
     void aPkcs12FileServesAsCertificateAndKey() throws Exception {
         start(HostileClientsTest.EchoHandler::new, "TLS_PORT", "0", "TLS_CERT", cert.p12.toString(),
                 "TLS_KEY_PASSWORD", TlsFixture.PASSWORD);
