@@ -82,7 +82,7 @@ final class Worker implements Runnable {
         this.refill = !options.paced() && !options.idle();
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
-            connections.add(new Connection(id, codec, options.linesPerConnection()));
+            connections.add(new Connection(id, codec, options.linesPerConnection(), options.tls()));
         }
         this.unsettled = connections.size();
         control.addSelector(selector);
@@ -294,6 +294,9 @@ final class Worker implements Runnable {
         }
         if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid() && c.state() == Connection.State.CONNECTED) {
             flush(c);
+            if (c.pendingTlsInput() && c.state() == Connection.State.CONNECTED) {
+                read(c); // records that waited for the handshake's own write
+            }
         }
     }
 
@@ -316,6 +319,9 @@ final class Worker implements Runnable {
         stats.connected(loaded && now >= measureStart && now < measureEnd);
         if (c.settle()) {
             unsettled--;
+        }
+        if (options.tls()) {
+            flush(c); // the ClientHello, whether or not lines are sent
         }
         send(c, now);
     }
@@ -354,7 +360,7 @@ final class Worker implements Runnable {
         readBuffer.clear();
         int n;
         try {
-            n = c.channel().read(readBuffer);
+            n = c.read(readBuffer);
         } catch (IOException e) {
             broken(c, "read failed: " + e);
             return;
@@ -364,6 +370,9 @@ final class Worker implements Runnable {
             return;
         }
         if (n == 0) {
+            if (options.tls() && c.state() == Connection.State.CONNECTED) {
+                flush(c); // handshake records to answer, and the lines once it is done
+            }
             return;
         }
         long now = System.nanoTime();

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringside.loadgen.LoadGenerator;
+import io.ringside.loadgen.LoadOptions;
+import io.ringside.loadgen.LoadReport;
+import io.ringside.loadgen.ReplyMode;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +116,27 @@ class TlsDaemonIT {
             assertTrue(after.contains("closed") || after.contains("error"), "closed instead of a second handshake:\n" + s.output());
             OpenSsl.Run next = OpenSsl.client(tlsPort, cert, "served-after-refusal\n", "-tls1_2");
             assertTrue(next.output().contains("served-after-refusal\n"), next.output());
+            assertCleanLog(d.log());
+        }
+    }
+
+    @Test
+    void theLoadGeneratorOverTlsGetsEveryByteBackSteadyAndChurning() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "rot13", cert, key, "--workers", "2", "--idle-timeout", "60s")) {
+            LoadReport steady = LoadGenerator.run(LoadOptions.builder(tlsPort).tls(true).conns(200).depth(8).size(200)
+                    .seconds(4).mode(ReplyMode.ROT13).quiet(true).build());
+            System.out.println("tls steady: " + steady.summary());
+            assertTrue(steady.ok(), steady.summary());
+            assertEquals(0, steady.errors(), steady.summary());
+            assertTrue(steady.requests() > 1_000, steady.summary());
+            LoadReport churn = LoadGenerator.run(LoadOptions.builder(tlsPort).tls(true).conns(8).churn(true).size(64)
+                    .seconds(3).mode(ReplyMode.ROT13).quiet(true).build());
+            System.out.println("tls churn: " + churn.summary());
+            assertTrue(churn.ok(), churn.summary());
+            assertEquals(0, churn.errors(), churn.summary());
+            assertTrue(churn.requests() > 50, churn.summary());
+            assertEquals(0, d.terminate(30));
             assertCleanLog(d.log());
         }
     }
