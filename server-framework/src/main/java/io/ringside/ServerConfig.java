@@ -1,12 +1,11 @@
 package io.ringside;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -150,8 +149,17 @@ public final class ServerConfig {
         return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()];
     }
 
-    /** The TLS listener's settings ({@code tls-*}). */
+    /** The TLS listener's settings ({@code tls-*}), typed; the {@code tls*()} accessors read them one by one. */
     public TlsConfig tls() { return new TlsConfig(this); }
+    /** -1: no TLS listener. */
+    public int tlsPort() { return tls().port(); }
+    public Optional<Path> tlsCert() { return tls().certificate(); }
+    public Optional<Path> tlsKey() { return tls().key(); }
+    public char[] tlsKeyPassword() { return tls().keyPassword(); }
+    public Optional<Path> tlsClientCa() { return tls().clientCa(); }
+    public TlsConfig.ClientAuth tlsClientAuth() { return tls().clientAuth(); }
+    public List<String> tlsProtocols() { return tls().protocols(); }
+    public Duration tlsHandshakeTimeout() { return tls().handshakeTimeout(); }
 
     Object value(Setting s) { return values[s.ordinal()]; }
 
@@ -238,6 +246,18 @@ public final class ServerConfig {
         public Builder tcpNoDelay(boolean tcpNoDelay) { return put(Setting.TCP_NO_DELAY, tcpNoDelay); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
+        /** {@link Setting#TLS_PORT}; -1: no TLS listener. */
+        public Builder tlsPort(int port) { return put(Setting.TLS_PORT, port); }
+        /** {@link Setting#TLS_CERT}: a file name; empty: none. */
+        public Builder tlsCert(String file) { return set(Setting.TLS_CERT, file); }
+        public Builder tlsKey(String file) { return set(Setting.TLS_KEY, file); }
+        public Builder tlsKeyPassword(String password) { return set(Setting.TLS_KEY_PASSWORD, password); }
+        public Builder tlsClientCa(String file) { return set(Setting.TLS_CLIENT_CA, file); }
+        public Builder tlsClientAuth(TlsConfig.ClientAuth auth) { return set(Setting.TLS_CLIENT_AUTH, auth.name()); }
+        /** {@link Setting#TLS_PROTOCOLS}: comma-separated, as {@code TLSv1.3,TLSv1.2}. */
+        public Builder tlsProtocols(String protocols) { return set(Setting.TLS_PROTOCOLS, protocols); }
+        /** {@link Setting#TLS_HANDSHAKE_TIMEOUT}, whole milliseconds. */
+        public Builder tlsHandshakeTimeout(Duration timeout) { return put(Setting.TLS_HANDSHAKE_TIMEOUT, timeout); }
 
         private Builder put(Setting setting, long value) { return store(setting, setting.checked(value)); }
         private Builder put(Setting setting, Duration value) { return store(setting, setting.checked(value)); }
@@ -250,32 +270,11 @@ public final class ServerConfig {
         }
 
         /** Applies every known key of {@code properties}; an unknown key is an error (a typo must not pass silently). */
-        public Builder applyProperties(Properties properties) {
-            for (String key : properties.stringPropertyNames()) {
-                set(Setting.byKey(key), properties.getProperty(key));
-            }
-            return this;
-        }
-
+        public Builder applyProperties(Properties properties) { ConfigSources.applyProperties(this, properties); return this; }
         /** Reads a properties file (UTF-8) and applies it. */
-        public Builder loadProperties(Path file) throws IOException {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            return applyProperties(p);
-        }
-
+        public Builder loadProperties(Path file) throws IOException { ConfigSources.loadProperties(this, file); return this; }
         /** Applies every {@code RINGSIDE_*} variable that names a setting; others are ignored. */
-        public Builder applyEnvironment(Map<String, String> environment) {
-            for (Setting s : Setting.values()) {
-                String v = environment.get(s.environmentVariable());
-                if (v != null && !v.isBlank()) {
-                    set(s, v);
-                }
-            }
-            return this;
-        }
+        public Builder applyEnvironment(Map<String, String> environment) { ConfigSources.applyEnvironment(this, environment); return this; }
 
         /**
          * Checks the settings against each other and freezes them.

@@ -1,6 +1,7 @@
 package io.ringside;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,9 @@ class ServerConfigTest {
                 .set(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2").set(Setting.REFUSED_REPLY, "ERROR Too many open connections")
                 .set(Setting.LOOP_LAG_WARNING, "250ms")
                 .set(Setting.MAX_OFFLOADS_PER_CONNECTION, "4").set(Setting.OFFLOAD_THREADS, "8").set(Setting.TCP_NO_DELAY, "false")
+                .set(Setting.TLS_PORT, "7001").set(Setting.TLS_CERT, "cert.pem").set(Setting.TLS_KEY, "key.pem")
+                .set(Setting.TLS_KEY_PASSWORD, "secret").set(Setting.TLS_CLIENT_CA, "ca.pem").set(Setting.TLS_CLIENT_AUTH, "Required")
+                .set(Setting.TLS_PROTOCOLS, "TLSv1.3").set(Setting.TLS_HANDSHAKE_TIMEOUT, "2s")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -94,6 +98,8 @@ class ServerConfigTest {
                 .idleTimeout(Duration.ZERO).lineTimeout(Duration.ofMinutes(2)).maxConnections(10)
                 .maxConnectionsPerAddress(2).refusedReply("ERROR Too many open connections").loopLagWarning(Duration.ofMillis(250))
                 .maxOffloadsPerConnection(4).offloadThreads(8).tcpNoDelay(false)
+                .tlsPort(7001).tlsCert("cert.pem").tlsKey("key.pem").tlsKeyPassword("secret").tlsClientCa("ca.pem")
+                .tlsClientAuth(TlsConfig.ClientAuth.REQUIRED).tlsProtocols("TLSv1.3").tlsHandshakeTimeout(Duration.ofSeconds(2))
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());
@@ -103,6 +109,29 @@ class ServerConfigTest {
         assertEquals(4, typed.maxOffloadsPerConnection());
         assertEquals(8, typed.offloadThreads());
         assertEquals(Duration.ofMinutes(2), typed.lineTimeout());
+        assertEquals(7001, typed.tlsPort());
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("ca.pem")), typed.tlsClientCa());
+        assertEquals(TlsConfig.ClientAuth.REQUIRED, typed.tlsClientAuth());
+        assertEquals(java.util.List.of("TLSv1.3"), typed.tlsProtocols());
+        assertEquals("secret", new String(typed.tlsKeyPassword()));
+    }
+
+    @Test
+    void tlsSettingsThatDoNotFitTogetherAreOneLineErrors() {
+        assertEquals("tls-port needs tls-cert (a PEM certificate chain with tls-key, or a PKCS#12 file)",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(0).build()).getMessage());
+        assertEquals("tls-cert c.pem is not PKCS#12 (.p12, .pfx): tls-key is needed",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(0).tlsCert("c.pem").build()).getMessage());
+        assertEquals("tls-client-auth optional needs tls-client-ca", assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().tlsPort(0).tlsCert("c.p12").tlsClientAuth(TlsConfig.ClientAuth.OPTIONAL).build()).getMessage());
+        assertEquals("tls-protocols names no protocol", assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().tlsPort(0).tlsCert("c.p12").tlsProtocols(" , ").build()).getMessage());
+        assertEquals("invalid tls-client-auth 'sometimes': expected one of none, optional, required",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.TLS_CLIENT_AUTH, "sometimes")).getMessage());
+        assertEquals("invalid tls-port '-2': must be between -1 and 65535",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(-2)).getMessage());
+        assertFalse(ServerConfig.defaults().tls().enabled());
+        assertTrue(ServerConfig.builder().tlsPort(0).tlsCert("c.p12").build().tls().enabled(), "a PKCS#12 file needs no tls-key");
     }
 
     @Test

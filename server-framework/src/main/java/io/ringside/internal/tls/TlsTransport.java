@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +36,7 @@ public final class TlsTransport implements Transport {
     private final SSLEngine engine;
     private final Executor tasks;
     private final TlsBuffers buffers;
+    private final TlsEngine calls;
     /** Runs a task on the connection's loop and then has the loop drive the connection (read, flush). */
     private Executor loop = Runnable::run;
     private boolean established;
@@ -59,6 +58,7 @@ public final class TlsTransport implements Transport {
         this.engine = engine;
         this.tasks = tasks;
         this.buffers = new TlsBuffers(engine.getSession());
+        this.calls = new TlsEngine(engine, buffers);
     }
 
     @Override
@@ -131,7 +131,7 @@ public final class TlsTransport implements Transport {
         }
         long taken = 0;
         for (int step = 0; step < MAX_STEPS && TlsBuffers.anyRemaining(srcs, offset, length); step++) {
-            SSLEngineResult r = wrap(srcs, offset, length);
+            SSLEngineResult r = calls.wrap(srcs, offset, length, established);
             taken += r.bytesConsumed();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new IOException("TLS outbound side closed");
@@ -184,10 +184,17 @@ public final class TlsTransport implements Transport {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 startTasks();
-                break;
+                if (taskRunning) {
+                    break;
+                }
+                continue; // refused (the server stops): they ran here
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                if (!flushCiphertext() || !afterStep(wrap(TlsBuffers.NONE, 0, 1).getHandshakeStatus()) || !flushCiphertext()) {
+                if (!flushCiphertext()) {
+                    break;
+                }
+                afterStep(calls.wrap(TlsBuffers.NONE, 0, 1, established).getHandshakeStatus());
+                if (!flushCiphertext()) {
                     break;
                 }
                 continue;
@@ -206,7 +213,7 @@ public final class TlsTransport implements Transport {
         }
         boolean intoDst = !dstTooSmall && dst.remaining() > 0;
         ByteBuffer target = intoDst ? dst : buffers.plaintextForUnwrap(engine.getSession());
-        SSLEngineResult r = unwrap(target);
+        SSLEngineResult r = calls.unwrap(target, established);
         if (!intoDst) {
             buffers.plaintextUnwrapped();
         }
@@ -221,7 +228,7 @@ public final class TlsTransport implements Transport {
                 dstTooSmall = true;
                 return true; // this record goes into the plaintext buffer next
             case CLOSED:
-                inboundDone = true; // TLS 1.2: the engine then wraps its own close_notify in answer (drive does)
+                inboundDone = true; // answered by close(), with this side's close_notify after the replies
                 return false;
             default:
                 return afterStep(r.getHandshakeStatus()) && (r.bytesConsumed() > 0 || r.bytesProduced() > 0);
@@ -243,40 +250,6 @@ public final class TlsTransport implements Transport {
         return true;
     }
 
-    private SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        for (int tries = 0; ; tries++) {
-            ByteBuffer out = buffers.ciphertextForWrap();
-            SSLEngineResult r;
-            try {
-                r = engine.wrap(srcs, offset, length, out);
-            } catch (SSLException e) {
-                throw failed(e);
-            } finally {
-                buffers.ciphertextWrapped();
-            }
-            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW || tries > 0) {
-                return r;
-            }
-            buffers.growCiphertextOut(engine.getSession()); // the session's packet size grew: retry once
-        }
-    }
-
-    private SSLEngineResult unwrap(ByteBuffer target) throws IOException {
-        ByteBuffer in = buffers.netInForUnwrap();
-        try {
-            return engine.unwrap(in, target);
-        } catch (SSLException e) {
-            throw failed(e);
-        } finally {
-            buffers.netInUnwrapped();
-        }
-    }
-
-    private TransportException failed(SSLException e) {
-        String what = established ? "TLS record refused: " : "TLS handshake failed: ";
-        return new TransportException(CloseReason.PREFACE_FAILED, what + e.getMessage(), e);
-    }
-
     /** Writes the ciphertext waiting for the socket; true when none is left. */
     private boolean flushCiphertext() throws IOException {
         return buffers.writeCiphertext(socket);
@@ -286,23 +259,8 @@ public final class TlsTransport implements Transport {
     private void startTasks() {
         taskRunning = true;
         updateInterest();
-        Runnable run = () -> {
-            try {
-                for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
-                    t.run();
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("TLS task failed (the engine reports it on its next step)", e);
-            }
-            loop.execute(this::tasksDone);
-        };
-        try {
-            tasks.execute(run);
-        } catch (RejectedExecutionException stopping) {
-            taskRunning = false; // the server is stopping: run them here, the loop drives the connection next turn
-            for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
-                t.run();
-            }
+        if (!calls.startTasks(tasks, loop, this::tasksDone)) {
+            taskRunning = false; // the server is stopping: they ran here, and the drive goes on
         }
     }
 
