@@ -126,7 +126,7 @@ public final class TlsTransport implements Transport {
         if (closed) {
             throw new IOException("TLS transport closed");
         }
-        if (!established || taskRunning || !flushCiphertext()) {
+        if (!established || taskRunning || !buffers.writeCiphertext(socket)) {
             return 0;
         }
         long taken = 0;
@@ -137,7 +137,7 @@ public final class TlsTransport implements Transport {
                 throw new IOException("TLS outbound side closed");
             }
             HandshakeStatus hs = r.getHandshakeStatus();
-            if (!flushCiphertext() || !afterStep(hs)) {
+            if (!buffers.writeCiphertext(socket) || !afterStep(hs)) {
                 break;
             }
             if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED) {
@@ -150,7 +150,7 @@ public final class TlsTransport implements Transport {
 
     @Override
     public void writeBuffered() throws IOException {
-        if (closed || taskRunning || !flushCiphertext()) {
+        if (closed || taskRunning || !buffers.writeCiphertext(socket)) {
             return;
         }
         HandshakeStatus hs = engine.getHandshakeStatus();
@@ -190,11 +190,11 @@ public final class TlsTransport implements Transport {
                 continue; // refused (the server stops): they ran here
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                if (!flushCiphertext()) {
+                if (!buffers.writeCiphertext(socket)) {
                     break;
                 }
                 afterStep(calls.wrap(TlsBuffers.NONE, 0, 1, established).getHandshakeStatus());
-                if (!flushCiphertext()) {
+                if (!buffers.writeCiphertext(socket)) {
                     break;
                 }
                 continue;
@@ -248,11 +248,6 @@ public final class TlsTransport implements Transport {
             throw new TransportException(CloseReason.PREFACE_FAILED, "TLS renegotiation refused");
         }
         return true;
-    }
-
-    /** Writes the ciphertext waiting for the socket; true when none is left. */
-    private boolean flushCiphertext() throws IOException {
-        return buffers.writeCiphertext(socket);
     }
 
     /** Runs the engine's tasks off the loop; reading waits until their end is posted back. */
