@@ -5,17 +5,19 @@ import io.ringside.internal.transport.SocketTransport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import javax.net.ssl.SSLSession;
 
 /**
  * The three buffers of one TLS connection, sized from its session: ciphertext read from the socket and
  * not yet decrypted ({@code netIn}, fill mode: its position is the end of the bytes), ciphertext wrapped
  * and not yet written ({@code netOut}, drain mode), and plaintext decrypted past the reader's room
- * ({@code plain}, drain mode; allocated the first time a record does not fit the reader's buffer). Each
- * holds at most one record's worth (the packet size the session allows), so a connection's TLS memory is
- * bounded whatever the peer sends.
+ * ({@code plain}, drain mode). Each holds at most one record's worth (the packet size the session
+ * allows), so a connection's TLS memory is bounded whatever the peer sends; and each is taken from its
+ * worker's free list only while it holds bytes ({@link #releaseIdle}), so an idle TLS connection holds
+ * none, as an idle plain one holds no read buffer.
  *
- * <p>Confined to the connection's worker.
+ * <p>Confined to the connection's worker (the free list is the worker thread's own).
  */
 final class TlsBuffers {
     /** The empty plaintext of a wrap that only sends the engine's own records. */
@@ -24,17 +26,54 @@ final class TlsBuffers {
     private static final int HEADER = 5;
     /** Ceiling for buffers grown after an overflow: twice the largest record any JDK session asks for. */
     private static final int MAX_BUFFER = 1 << 17;
+    /** Free buffers each worker thread keeps for its TLS connections; more go to the GC. */
+    private static final int MAX_FREE = 256;
+    private static final ThreadLocal<ArrayDeque<ByteBuffer>> FREE = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private ByteBuffer netIn;
-    private ByteBuffer netOut;
-    private ByteBuffer plain;
+    /** The size of the pooled buffers: the session's packet (a record), which also holds its plaintext. */
+    private final int size;
+    private ByteBuffer netIn = EMPTY;
+    private ByteBuffer netOut = EMPTY;
+    private ByteBuffer plain = EMPTY;
     /** netOut as the one-element array the socket's gathering write takes. */
     private final ByteBuffer[] netOutArray = new ByteBuffer[1];
 
     TlsBuffers(SSLSession session) {
-        netIn = ByteBuffer.allocate(session.getPacketBufferSize());
-        netOut = ByteBuffer.allocate(session.getPacketBufferSize()).limit(0);
-        netOutArray[0] = netOut;
+        size = Math.max(session.getPacketBufferSize(), session.getApplicationBufferSize());
+    }
+
+    private ByteBuffer acquire() {
+        ByteBuffer b = FREE.get().pollFirst();
+        return b != null ? b.clear() : ByteBuffer.allocate(size);
+    }
+
+    private ByteBuffer release(ByteBuffer b) {
+        ArrayDeque<ByteBuffer> free = FREE.get();
+        if (b.capacity() == size && free.size() < MAX_FREE) {
+            free.addFirst(b);
+        }
+        return EMPTY;
+    }
+
+    /** Gives back the buffers that hold no bytes now (after each drive of the engine). */
+    void releaseIdle() {
+        if (netIn != EMPTY && netIn.position() == 0) {
+            netIn = release(netIn);
+        }
+        if (netOut != EMPTY && !netOut.hasRemaining()) {
+            netOut = release(netOut);
+        }
+        if (plain != EMPTY && !plain.hasRemaining()) {
+            plain = release(plain);
+        }
+    }
+
+    /** The transport closed: every buffer goes back, whatever it held. */
+    void releaseAll() {
+        netIn = netIn == EMPTY ? EMPTY : release(netIn);
+        netOut = netOut == EMPTY ? EMPTY : release(netOut);
+        plain = plain == EMPTY ? EMPTY : release(plain);
     }
 
     static boolean anyRemaining(ByteBuffer[] srcs, int offset, int length) {
@@ -48,6 +87,9 @@ final class TlsBuffers {
 
     /** Where socket reads go (fill mode). */
     ByteBuffer netIn() {
+        if (netIn == EMPTY) {
+            netIn = acquire();
+        }
         return netIn;
     }
 
@@ -82,11 +124,13 @@ final class TlsBuffers {
             throw new TransportException(CloseReason.PREFACE_FAILED, "TLS record longer than the session allows ("
                     + netIn.capacity() + " bytes buffered, no record end)");
         }
-        netIn = ByteBuffer.allocate(wanted).put(netIn.flip());
+        ByteBuffer grown = ByteBuffer.allocate(wanted).put(netIn.flip());
+        release(netIn);
+        netIn = grown;
     }
 
     boolean hasPlaintext() {
-        return plain != null && plain.hasRemaining();
+        return plain.hasRemaining();
     }
 
     /** Moves buffered plaintext into {@code dst}; returns the bytes moved. */
@@ -98,14 +142,18 @@ final class TlsBuffers {
         dst.put(dst.position(), plain, plain.position(), n);
         dst.position(dst.position() + n);
         plain.position(plain.position() + n);
+        if (!plain.hasRemaining()) {
+            plain = release(plain);
+        }
         return n;
     }
 
     /** The (empty) plaintext buffer in fill mode, as large as the session's largest record. */
     ByteBuffer plaintextForUnwrap(SSLSession session) {
-        int size = session.getApplicationBufferSize();
-        if (plain == null || plain.capacity() < size) {
-            plain = ByteBuffer.allocate(size);
+        int wanted = session.getApplicationBufferSize();
+        if (plain.capacity() < wanted) {
+            release(plain);
+            plain = wanted <= size ? acquire() : ByteBuffer.allocate(wanted);
         }
         return plain.clear();
     }
@@ -121,6 +169,9 @@ final class TlsBuffers {
     /** The (empty) ciphertext buffer in fill mode, for one wrap. */
     ByteBuffer ciphertextForWrap() {
         assert !netOut.hasRemaining() : "wrap over unsent ciphertext";
+        if (netOut == EMPTY) {
+            netOut = acquire();
+        }
         return netOut.clear();
     }
 
@@ -130,20 +181,24 @@ final class TlsBuffers {
 
     /** After a BUFFER_OVERFLOW of a wrap into the empty buffer: the session's packets grew. */
     void growCiphertextOut(SSLSession session) throws IOException {
-        int size = Math.max(session.getPacketBufferSize(), netOut.capacity() * 2);
-        if (size > MAX_BUFFER) {
-            throw new IOException("TLS engine asks for a " + size + "-byte packet buffer");
+        int grown = Math.max(session.getPacketBufferSize(), netOut.capacity() * 2);
+        if (grown > MAX_BUFFER) {
+            throw new IOException("TLS engine asks for a " + grown + "-byte packet buffer");
         }
-        netOut = ByteBuffer.allocate(size).limit(0);
-        netOutArray[0] = netOut;
+        release(netOut);
+        netOut = ByteBuffer.allocate(grown).limit(0);
     }
 
     /** Writes the pending ciphertext as far as the socket takes it; true when none is left. */
     boolean writeCiphertext(SocketTransport socket) throws IOException {
+        netOutArray[0] = netOut;
         while (netOut.hasRemaining()) {
             if (socket.write(netOutArray, 0, 1) == 0) {
                 return false;
             }
+        }
+        if (netOut != EMPTY) {
+            netOut = release(netOut);
         }
         return true;
     }

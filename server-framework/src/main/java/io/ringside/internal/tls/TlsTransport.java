@@ -203,6 +203,7 @@ public final class TlsTransport implements Transport {
                 break;
             }
         }
+        buffers.releaseIdle();
         return dst == null ? 0 : dst.position() - start;
     }
 
@@ -284,6 +285,7 @@ public final class TlsTransport implements Transport {
             LOG.debug("TLS close_notify not sent: {}", e.toString());
         }
         socket.close();
+        buffers.releaseAll();
     }
 
     @Override
