@@ -37,7 +37,7 @@ final class TlsEngine {
             SSLEngineResult r;
             try {
                 r = engine.wrap(srcs, offset, length, out);
-            } catch (SSLException e) {
+            } catch (SSLException | RuntimeException e) {
                 throw failed(e, established);
             } finally {
                 buffers.ciphertextWrapped();
@@ -54,16 +54,17 @@ final class TlsEngine {
         ByteBuffer in = buffers.netInForUnwrap();
         try {
             return engine.unwrap(in, target);
-        } catch (SSLException e) {
+        } catch (SSLException | RuntimeException e) { // a JDK parser's slip on hostile bytes is refused input too
             throw failed(e, established);
         } finally {
             buffers.netInUnwrapped();
         }
     }
 
-    private static TransportException failed(SSLException e, boolean established) {
+    private static TransportException failed(Exception e, boolean established) {
         String what = established ? "TLS record refused: " : "TLS handshake failed: ";
-        return new TransportException(CloseReason.PREFACE_FAILED, what + e.getMessage(), e);
+        String why = e instanceof SSLException ? e.getMessage() : e.toString();
+        return new TransportException(CloseReason.PREFACE_FAILED, what + why, e);
     }
 
     /**
