@@ -108,6 +108,17 @@ class TlsEchoTest extends LoopbackServerTest {
     }
 
     @Test
+    void recordsLargerThanTheReadBufferAreHandedOverInPieces() throws Exception {
+        // 256-byte read buffers: each 16 KiB record overflows the reader and waits in the plaintext buffer,
+        // handed over piece by piece on the turns after (hasBufferedInput), with nothing more from the socket
+        start(HostileClientsTest.EchoHandler::new, cert.pemSettings("READ_BUFFER_BYTES", "256", "MAX_LINE_BYTES", "1m"));
+        byte[] lines = randomLines(99, 40, 60_000);
+        try (SSLSocket s = connect(tlsAddress(), cert.clientContext(), "TLSv1.2")) {
+            assertArrayEquals(lines, exchange(s, lines));
+        }
+    }
+
+    @Test
     void thePlainListenerKeepsServingBesideTheTlsOne() throws Exception {
         InetSocketAddress plain = start(HostileClientsTest.EchoHandler::new, cert.pemSettings());
         assertTrue(tlsAddress().getPort() != plain.getPort());

@@ -1,7 +1,7 @@
 package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
-import io.ringside.internal.transport.SocketTransport;
+import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -190,7 +190,7 @@ final class TlsBuffers {
     }
 
     /** Writes the pending ciphertext as far as the socket takes it; true when none is left. */
-    boolean writeCiphertext(SocketTransport socket) throws IOException {
+    boolean writeCiphertext(Transport socket) throws IOException {
         netOutArray[0] = netOut;
         while (netOut.hasRemaining()) {
             if (socket.write(netOutArray, 0, 1) == 0) {

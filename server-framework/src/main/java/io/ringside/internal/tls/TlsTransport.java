@@ -1,7 +1,6 @@
 package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
-import io.ringside.internal.transport.SocketTransport;
 import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
@@ -15,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS over a {@link SocketTransport}, with the JDK's {@link SSLEngine}: the connection above reads and
- * writes plaintext, this transport owns the handshake, the records and the close_notify. Its ciphertext
+ * TLS with the JDK's {@link SSLEngine} over the socket's {@link Transport}: the connection above reads
+ * and writes plaintext, this transport owns the handshake, the records and the close_notify. Its ciphertext
  * buffers are in {@link TlsBuffers}; the engine's delegated tasks (the handshake's key exchange and
  * signatures) run on {@code tasks}, off the worker, with reading off until they finish, and their end is
  * posted back to the loop, which then drives the connection again.
@@ -32,7 +31,8 @@ public final class TlsTransport implements Transport {
     /** Engine steps (wrap, unwrap, task start) per call at most: a broken engine cannot spin the worker. */
     private static final int MAX_STEPS = 64;
 
-    private final SocketTransport socket;
+    /** The transport below: the socket, or one that read a PROXY header off it first. */
+    private final Transport socket;
     private final SSLEngine engine;
     private final Executor tasks;
     private final TlsBuffers buffers;
@@ -53,7 +53,7 @@ public final class TlsTransport implements Transport {
     private boolean wantRead = true;
     private boolean wantWrite;
 
-    public TlsTransport(SocketTransport socket, SSLEngine engine, Executor tasks) {
+    public TlsTransport(Transport socket, SSLEngine engine, Executor tasks) {
         this.socket = socket;
         this.engine = engine;
         this.tasks = tasks;
