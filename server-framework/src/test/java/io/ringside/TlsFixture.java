@@ -20,6 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed identity for the TLS tests, made by the JDK's own {@code keytool} (always there, so no
  * test depends on an installed OpenSSL): a PKCS#12 file, and the same certificate and key written out
  * as PEM (PKCS#8), as an operator would have them. Also the client side's contexts.
+ *
+ * <p>Thread-safe (immutable once made; each context it builds is new).
  */
 final class TlsFixture {
     static final String PASSWORD = "changeit";
