@@ -172,8 +172,9 @@ class TlsEchoTest extends LoopbackServerTest {
         }
     }
 
-    @Test
-    void theHandlerOpensAfterTheHandshakeAndItsGreetingComesEncrypted() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void theHandlerOpensAfterTheHandshakeAndItsGreetingComesEncrypted(String protocol) throws Exception {
         start(() -> new LineHandler() {
             @Override
             public void onOpen(Connection c) {
@@ -185,10 +186,11 @@ class TlsEchoTest extends LoopbackServerTest {
                 c.writeLine(line);
             }
         }, cert.pemSettings());
-        try (SSLSocket s = connect(tlsAddress(), cert.clientContext(), "TLSv1.2")) {
-            byte[] expected = "HELLO\nx\n".getBytes(StandardCharsets.US_ASCII);
+        try (SSLSocket s = connect(tlsAddress(), cert.clientContext(), protocol)) {
+            // the server speaks first: the greeting comes with nothing sent after the handshake
+            assertArrayEquals("HELLO\n".getBytes(StandardCharsets.US_ASCII), s.getInputStream().readNBytes(6));
             s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
-            assertArrayEquals(expected, s.getInputStream().readNBytes(expected.length));
+            assertArrayEquals("x\n".getBytes(StandardCharsets.US_ASCII), s.getInputStream().readNBytes(2));
         }
     }
 

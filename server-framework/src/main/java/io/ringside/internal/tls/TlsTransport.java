@@ -40,6 +40,8 @@ public final class TlsTransport implements Transport {
     /** Runs a task on the connection's loop and then has the loop drive the connection (read, flush). */
     private Executor loop = Runnable::run;
     private boolean established;
+    /** The handshake ended outside a read (while flushing): the next read tells the connection, which opens its handler. */
+    private boolean establishedUnread;
     /** After the handshake: a protocol before TLS 1.3, where a new handshake is a renegotiation. */
     private boolean renegotiable;
     /** A delegated task runs on {@code tasks}: the engine is not driven until its end is posted back. */
@@ -75,7 +77,7 @@ public final class TlsTransport implements Transport {
     public boolean hasBufferedInput() {
         // a record waiting while ciphertext cannot be sent waits for the socket's room, not for the next turn;
         // an end of stream (close_notify, or the socket's) read with the last data is reported next turn
-        return !taskRunning && (buffers.hasPlaintext() || inboundDone || socketEnded
+        return !taskRunning && (buffers.hasPlaintext() || inboundDone || socketEnded || establishedUnread
                 || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()));
     }
 
@@ -86,6 +88,7 @@ public final class TlsTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        establishedUnread = false;
         if (closed || taskRunning) {
             return closed ? -1 : 0;
         }
@@ -112,13 +115,9 @@ public final class TlsTransport implements Transport {
     /** The socket ended without the peer's close_notify: end of stream, unless a record was cut. */
     private int endOfStream() throws TransportException {
         if (buffers.netInBytes() > 0) {
-            throw new TransportException(CloseReason.PREFACE_FAILED, "TLS record truncated by the end of the stream ("
-                    + buffers.netInBytes() + " bytes of it)");
+            throw new TransportException(CloseReason.PREFACE_FAILED, "TLS record cut by the end of the stream (" + buffers.netInBytes() + " bytes)");
         }
-        if (established) {
-            LOG.debug("peer closed without close_notify");
-        }
-        return -1;
+        return -1; // no close_notify: TLS 1.3 peers often just close, and the lines before it were whole records
     }
 
     @Override
@@ -240,6 +239,7 @@ public final class TlsTransport implements Transport {
     private boolean afterStep(HandshakeStatus hs) throws TransportException {
         if (hs == HandshakeStatus.FINISHED && !established) {
             established = true;
+            establishedUnread = true;
             renegotiable = !"TLSv1.3".equals(engine.getSession().getProtocol());
             LOG.debug("TLS handshake done: {} {}", engine.getSession().getProtocol(), engine.getSession().getCipherSuite());
             return true;

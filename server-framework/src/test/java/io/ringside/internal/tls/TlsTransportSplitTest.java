@@ -106,6 +106,42 @@ class TlsTransportSplitTest {
         assertTrue(wire.isClosed());
     }
 
+    @org.junit.jupiter.api.Test
+    void aHandshakeThatEndsWhileFlushingIsReportedToTheNextRead() throws Exception {
+        SSLEngine client = clientContext().createSSLEngine("localhost", 1);
+        client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {"TLSv1.2"}); // the server's Finished is the handshake's last flight
+        SSLEngine serverEngine = serverContext().createSSLEngine();
+        serverEngine.setUseClientMode(false);
+        MemoryTransport wire = new MemoryTransport();
+        TlsTransport server = new TlsTransport(wire, serverEngine, Runnable::run);
+        server.bind(Runnable::run);
+        ByteBuffer readBuffer = ByteBuffer.allocate(16_384);
+        ByteBuffer fromServer = ByteBuffer.allocate(1 << 18);
+        ByteBuffer plain = ByteBuffer.allocate(1 << 18);
+        client.beginHandshake();
+        for (int flight = 0; flight < 2; flight++) { // ClientHello; then ClientKeyExchange, ChangeCipherSpec, Finished
+            if (flight == 1) {
+                wire.peerTakesAtMost(0); // the socket is full: the server cannot send its Finished now
+            }
+            wire.feed(ByteBuffer.wrap(wrapAll(client, ByteBuffer.allocate(0))));
+            readBuffer.clear();
+            assertEquals(0, server.read(readBuffer));
+            server.writeBuffered();
+            fromServer.put(wire.takeCollected()).flip();
+            unwrapAll(client, fromServer, plain);
+            fromServer.compact();
+        }
+        assertFalse(server.established(), "its last flight is still unsent");
+        wire.peerTakesAtMost(Long.MAX_VALUE);
+        server.writeBuffered(); // the socket has room: the Finished goes, and the handshake ends here, not in a read
+        assertTrue(server.established());
+        assertTrue(server.hasBufferedInput(), "the connection must read once more to hear of it (and open its handler)");
+        readBuffer.clear();
+        assertEquals(0, server.read(readBuffer));
+        assertFalse(server.hasBufferedInput());
+    }
+
     /** Reads from the transport until it has nothing more now. */
     private static void drain(TlsTransport server, ByteBuffer readBuffer, ByteArrayOutputStream got) throws Exception {
         for (int i = 0; i < 1_000; i++) {
