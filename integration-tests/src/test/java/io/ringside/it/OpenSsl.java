@@ -97,10 +97,15 @@ final class OpenSsl {
 
         /** Waits (at most 20 s) until the output holds {@code text} (true) or s_client has exited without it (false). */
         boolean await(String text) throws IOException, InterruptedException {
+            return await(text, 1);
+        }
+
+        /** As {@link #await(String)}, for the {@code times}-th time {@code text} shows. */
+        boolean await(String text, int times) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!output().contains(text)) {
+            while (count(output(), text) < times) {
                 if (!process.isAlive()) {
-                    return output().contains(text);
+                    return count(output(), text) >= times;
                 }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("s_client did not show '" + text + "' within 20 s:\n" + output());
@@ -108,6 +113,14 @@ final class OpenSsl {
                 Thread.sleep(20);
             }
             return true;
+        }
+
+        private static int count(String haystack, String needle) {
+            int n = 0;
+            for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+                n++;
+            }
+            return n;
         }
 
         boolean exited(long seconds) throws InterruptedException {

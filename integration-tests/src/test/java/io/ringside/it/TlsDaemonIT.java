@@ -59,7 +59,14 @@ class TlsDaemonIT {
             args.addAll(List.of("--idle-timeout", "1s")); // s_client -ign_eof ends when the server closes the idle connection
         }
         DaemonProcess d = DaemonProcess.start(0, args.toArray(new String[0]));
-        assertTrue(d.log().contains("listening with TLS on 127.0.0.1:" + tlsPort), d.log());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // logged just after the plain listener's line
+        while (!d.log().contains("listening with TLS on 127.0.0.1:" + tlsPort)) {
+            if (System.nanoTime() > deadline) {
+                d.close();
+                throw new AssertionError("no TLS listener:\n" + d.log());
+            }
+            Thread.sleep(10);
+        }
         return d;
     }
 
@@ -93,7 +100,8 @@ class TlsDaemonIT {
             assertTrue(s.await("before-key-update\n"));
             for (int i = 0; i < 3; i++) {
                 s.type("K\n"); // KeyUpdate with update_requested: the server must send its own
-                assertTrue(s.await("KEYUPDATE"));
+                // s_client takes a command only as a read of its own: the next line waits until this one is done
+                assertTrue(s.await("KEYUPDATE", i + 1));
                 String line = "after-key-update-" + i + "\n";
                 s.type(line);
                 assertTrue(s.await(line), s.output()); // decrypts only if the server's keys moved on too
