@@ -11,6 +11,7 @@
 #                        ReusePortHandoverIT runs a hand-over with net.ipv4.tcp_migrate_req=1
 #   systemd              systemd-analyze verify of config/systemd/ringside.service (DeploymentFilesIT);
 #                        installed only for the tool, no service is started
+#   openssl              openssl req/s_client: the TLS tests' certificates and client (TlsDaemonIT)
 #
 # Run by the build before the integration tests (integration-tests/pom.xml, pre-integration-test). A test
 # that cannot find one of these fails with a message naming this script; none of them skips.
@@ -28,6 +29,7 @@ PEERS=(
   "haproxy /usr/sbin/haproxy"
   "iproute2 /usr/sbin/ip"
   "systemd /usr/bin/systemd-analyze"
+  "openssl /usr/bin/openssl"
 )
 
 missing=()

@@ -21,12 +21,10 @@ import java.util.Properties;
  *
  * <p>Thread-safe (immutable).
  */
-public final class ServerConfig {
-
-    private final Object[] values;
+public final class ServerConfig extends ConfigValues {
 
     private ServerConfig(Object[] values) {
-        this.values = values;
+        super(values);
     }
 
     /** A builder holding the defaults. */
@@ -139,29 +137,7 @@ public final class ServerConfig {
         return ((String) values[Setting.REFUSED_REPLY.ordinal()]).replace("{reason}", reason);
     }
 
-    // The admin listener (off at port -1; 0 picks a free port) and the delay between not-ready and the drain.
-    public String adminHost() { return (String) values[Setting.ADMIN_HOST.ordinal()]; }
-    public int adminPort() { return intValue(Setting.ADMIN_PORT); }
-    public Duration drainDelay() { return Duration.ofMillis(longValue(Setting.DRAIN_DELAY)); }
-
     public boolean tcpNoDelay() { return (Boolean) values[Setting.TCP_NO_DELAY.ordinal()]; }
-
-    /** The PROXY header the plain listener expects ({@code OFF}: none), and how long a connection may take to send it. */
-    public ProxyProtocol proxyProtocol() { return (ProxyProtocol) values[Setting.PROXY_PROTOCOL.ordinal()]; }
-    public Duration proxyProtocolTimeout() { return Duration.ofMillis(longValue(Setting.PROXY_PROTOCOL_TIMEOUT)); }
-    /** Protection at scale: the output budget (-1: half the max direct memory, 0: off), the worker choice, rate limits (0: none). */
-    public long maxBufferedOutputBytes() { return longValue(Setting.MAX_BUFFERED_OUTPUT_BYTES); }
-    public Duration outputBudgetGrace() { return Duration.ofMillis(longValue(Setting.OUTPUT_BUDGET_GRACE)); }
-    public int sendBufferBytes() { return (int) longValue(Setting.SEND_BUFFER_BYTES); }
-    public WorkerChoice workerChoice() { return (WorkerChoice) values[Setting.WORKER_CHOICE.ordinal()]; }
-    public int rateLimitLines() { return intValue(Setting.RATE_LIMIT_LINES); }
-    public long rateLimitBytes() { return longValue(Setting.RATE_LIMIT_BYTES); }
-    public int rateLimitAddressLines() { return intValue(Setting.RATE_LIMIT_ADDRESS_LINES); }
-    public long rateLimitAddressBytes() { return longValue(Setting.RATE_LIMIT_ADDRESS_BYTES); }
-    public int rateLimitConnects() { return intValue(Setting.RATE_LIMIT_CONNECTS); }
-    public Duration rateLimitGrace() { return Duration.ofMillis(longValue(Setting.RATE_LIMIT_GRACE)); }
-    private int intValue(Setting s) { return (Integer) values[s.ordinal()]; }
-    private long longValue(Setting s) { return (Long) values[s.ordinal()]; }
 
     @Override
     public String toString() {
@@ -255,6 +231,18 @@ public final class ServerConfig {
         public Builder rateLimitGrace(Duration grace) { return put(Setting.RATE_LIMIT_GRACE, grace); }
         /** {@link Setting#REFUSED_REPLY}: text; {@code {reason}} stands for why the connection was refused. */
         public Builder refusedReply(String reply) { return set(Setting.REFUSED_REPLY, reply); }
+        /** {@link Setting#TLS_PORT}; -1: no TLS listener. */
+        public Builder tlsPort(int port) { return put(Setting.TLS_PORT, port); }
+        /** {@link Setting#TLS_CERT}: a file name; empty: none. */
+        public Builder tlsCert(String file) { return set(Setting.TLS_CERT, file); }
+        public Builder tlsKey(String file) { return set(Setting.TLS_KEY, file); }
+        public Builder tlsKeyPassword(String password) { return set(Setting.TLS_KEY_PASSWORD, password); }
+        public Builder tlsClientCa(String file) { return set(Setting.TLS_CLIENT_CA, file); }
+        public Builder tlsClientAuth(TlsConfig.ClientAuth auth) { return set(Setting.TLS_CLIENT_AUTH, auth.name()); }
+        /** {@link Setting#TLS_PROTOCOLS}: comma-separated, as {@code TLSv1.3,TLSv1.2}. */
+        public Builder tlsProtocols(String protocols) { return set(Setting.TLS_PROTOCOLS, protocols); }
+        /** {@link Setting#TLS_HANDSHAKE_TIMEOUT}, whole milliseconds. */
+        public Builder tlsHandshakeTimeout(Duration timeout) { return put(Setting.TLS_HANDSHAKE_TIMEOUT, timeout); }
 
         private Builder put(Setting setting, long value) { return store(setting, setting.checked(value)); }
         private Builder put(Setting setting, Duration value) { return store(setting, setting.checked(value)); }
@@ -267,13 +255,11 @@ public final class ServerConfig {
         }
 
         /** Applies every known key of {@code properties}; an unknown key is an error (a typo must not pass silently). */
-        public Builder applyProperties(Properties properties) { SettingLayers.applyProperties(this, properties); return this; }
-
+        public Builder applyProperties(Properties properties) { ConfigSources.applyProperties(this, properties); return this; }
         /** Reads a properties file (UTF-8) and applies it. */
-        public Builder loadProperties(Path file) throws IOException { return applyProperties(SettingLayers.read(file)); }
-
+        public Builder loadProperties(Path file) throws IOException { ConfigSources.loadProperties(this, file); return this; }
         /** Applies every {@code RINGSIDE_*} variable that names a setting; others are ignored. */
-        public Builder applyEnvironment(Map<String, String> environment) { SettingLayers.applyEnvironment(this, environment); return this; }
+        public Builder applyEnvironment(Map<String, String> environment) { ConfigSources.applyEnvironment(this, environment); return this; }
 
         /**
          * Checks the settings against each other and freezes them.
@@ -285,6 +271,7 @@ public final class ServerConfig {
             check(c.outputLowWatermark() < c.outputHighWatermark(), "output-low-watermark must be below output-high-watermark");
             check(c.outputHighWatermark() <= c.outputHardCap(), "output-high-watermark must not exceed output-hard-cap");
             check(Integer.bitCount(c.ringSize()) == 1, "ring-size must be a power of two");
+            TlsConfig.check(c.tls());
             return c;
         }
 

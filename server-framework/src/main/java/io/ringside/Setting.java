@@ -55,10 +55,21 @@ public enum Setting {
     RATE_LIMIT_ADDRESS_LINES(Kind.INT, "0", 0, 100_000_000, "Lines per second all connections of one client IP may send together (0: no limit)."),
     RATE_LIMIT_ADDRESS_BYTES(Kind.SIZE, "0", 0, 1L << 40, "Input bytes per second all connections of one client IP may send together (0: no limit)."),
     RATE_LIMIT_CONNECTS(Kind.INT, "0", 0, 10_000_000, "New connections per second from one client IP; more are refused with the refused-reply line (0: no limit)."),
-    RATE_LIMIT_GRACE(Kind.MILLIS, "10s", 1, 3_600_000, "A connection still over a rate limit after this long (paused again each time it resumes) is closed (RATE_LIMIT).");
+    RATE_LIMIT_GRACE(Kind.MILLIS, "10s", 1, 3_600_000, "A connection still over a rate limit after this long (paused again each time it resumes) is closed (RATE_LIMIT)."),
+    TLS_PORT(Kind.INT, "-1", -1, 65_535, "Also listen with TLS on this port, same host (-1: no TLS listener; 0 picks a free port)."),
+    TLS_CERT(Kind.OPTIONAL, "", 0, 0, "TLS certificate chain: a PEM file (leaf first, as certbot's fullchain.pem), or a PKCS#12 file (.p12/.pfx) with the key."),
+    TLS_KEY(Kind.OPTIONAL, "", 0, 0, "TLS private key, a PEM file (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY); empty with a PKCS#12 tls-cert."),
+    TLS_KEY_PASSWORD(Kind.OPTIONAL, "", 0, 0, "Password of a PKCS#12 tls-cert (empty: none)."),
+    TLS_CLIENT_CA(Kind.OPTIONAL, "", 0, 0, "PEM file of the CA certificates that client certificates must chain to (for tls-client-auth)."),
+    TLS_CLIENT_AUTH(Kind.AUTH, "none", 0, 0, "Client certificates: none, optional (asked for, checked if sent) or required."),
+    TLS_PROTOCOLS(Kind.TEXT, "TLSv1.3,TLSv1.2", 0, 0, "TLS protocol versions offered, comma-separated."),
+    TLS_HANDSHAKE_TIMEOUT(Kind.MILLIS, "10s", 1, 3_600_000, "Close a TLS connection whose handshake is not done within this (PREFACE_TIMEOUT).");
 
     /** The value types a setting can have. */
-    private enum Kind { TEXT, INT, SIZE, MILLIS, BOOL, EOL, PROXY, CHOICE }
+    private enum Kind { TEXT, OPTIONAL, INT, SIZE, MILLIS, BOOL, EOL, PROXY, CHOICE, AUTH }
+
+    /** The values of the AUTH setting (tls-client-auth). */
+    private static final java.util.List<String> CLIENT_AUTH = java.util.List.of("none", "optional", "required");
 
     private final Kind kind;
     private final String defaultValue;
@@ -120,6 +131,13 @@ public enum Setting {
                         throw new IllegalArgumentException("empty");
                     }
                     return text;
+                case OPTIONAL:
+                    return text; // empty: not set
+                case AUTH:
+                    if (!CLIENT_AUTH.contains(text.toLowerCase(Locale.ROOT))) {
+                        throw new IllegalArgumentException("expected one of " + String.join(", ", CLIENT_AUTH));
+                    }
+                    return text.toLowerCase(Locale.ROOT);
                 case BOOL:
                     if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
                         throw new IllegalArgumentException("expected true or false");

@@ -47,7 +47,9 @@ class ConnectionApiTest extends LoopbackServerTest {
                 String text = line.toString(StandardCharsets.US_ASCII);
                 c.execute(() -> c.writeLine("task " + text));
                 c.offload(() -> "offload " + text, (conn, result, failure) -> conn.writeLine(result));
-                c.schedule(Duration.ofMillis(20), () -> c.writeLine("timer " + text));
+                // long enough that the timers are still due after the feed, whose settle waits for the offloads
+                // (a loaded machine, or a GC pause after the TLS load tests, took the 20 ms this was)
+                c.schedule(Duration.ofSeconds(1), () -> c.writeLine("timer " + text));
             }
 
             @Override

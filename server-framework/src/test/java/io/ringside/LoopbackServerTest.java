@@ -20,6 +20,11 @@ abstract class LoopbackServerTest {
         return server.localAddress();
     }
 
+    /** The TLS listener's address (the server must have one). */
+    protected InetSocketAddress tlsAddress() {
+        return server.tlsAddress().orElseThrow();
+    }
+
     @AfterEach
     void stopServer() {
         if (server != null) {

@@ -1,6 +1,7 @@
 package io.ringside;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +92,9 @@ class ServerConfigTest {
                 .set(Setting.RATE_LIMIT_LINES, "100").set(Setting.RATE_LIMIT_BYTES, "1m")
                 .set(Setting.RATE_LIMIT_ADDRESS_LINES, "1000").set(Setting.RATE_LIMIT_ADDRESS_BYTES, "4m")
                 .set(Setting.RATE_LIMIT_CONNECTS, "20").set(Setting.RATE_LIMIT_GRACE, "3s")
+                .set(Setting.TLS_PORT, "7001").set(Setting.TLS_CERT, "cert.pem").set(Setting.TLS_KEY, "key.pem")
+                .set(Setting.TLS_KEY_PASSWORD, "secret").set(Setting.TLS_CLIENT_CA, "ca.pem").set(Setting.TLS_CLIENT_AUTH, "Required")
+                .set(Setting.TLS_PROTOCOLS, "TLSv1.3").set(Setting.TLS_HANDSHAKE_TIMEOUT, "2s")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -108,6 +112,8 @@ class ServerConfigTest {
                 .rateLimitLines(100).rateLimitBytes(1 << 20)
                 .rateLimitAddressLines(1000).rateLimitAddressBytes(4 << 20)
                 .rateLimitConnects(20).rateLimitGrace(Duration.ofSeconds(3))
+                .tlsPort(7001).tlsCert("cert.pem").tlsKey("key.pem").tlsKeyPassword("secret").tlsClientCa("ca.pem")
+                .tlsClientAuth(TlsConfig.ClientAuth.REQUIRED).tlsProtocols("TLSv1.3").tlsHandshakeTimeout(Duration.ofSeconds(2))
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());
@@ -119,6 +125,11 @@ class ServerConfigTest {
         assertEquals(Duration.ofMinutes(2), typed.lineTimeout());
         assertEquals(ProxyProtocol.V2, typed.proxyProtocol());
         assertEquals(Duration.ofSeconds(2), typed.proxyProtocolTimeout());
+        assertEquals(7001, typed.tlsPort());
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("ca.pem")), typed.tlsClientCa());
+        assertEquals(TlsConfig.ClientAuth.REQUIRED, typed.tlsClientAuth());
+        assertEquals(java.util.List.of("TLSv1.3"), typed.tlsProtocols());
+        assertEquals("secret", new String(typed.tlsKeyPassword()));
     }
 
     @Test
@@ -134,6 +145,24 @@ class ServerConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.PROXY_PROTOCOL_TIMEOUT, "0"));
         assertEquals("invalid proxy-protocol-timeout '0': must be between 1 and 3600000", e.getMessage());
         assertEquals(Duration.ofSeconds(5), ServerConfig.defaults().proxyProtocolTimeout());
+    }
+
+    @Test
+    void tlsSettingsThatDoNotFitTogetherAreOneLineErrors() {
+        assertEquals("tls-port needs tls-cert (a PEM certificate chain with tls-key, or a PKCS#12 file)",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(0).build()).getMessage());
+        assertEquals("tls-cert c.pem is not PKCS#12 (.p12, .pfx): tls-key is needed",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(0).tlsCert("c.pem").build()).getMessage());
+        assertEquals("tls-client-auth optional needs tls-client-ca", assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().tlsPort(0).tlsCert("c.p12").tlsClientAuth(TlsConfig.ClientAuth.OPTIONAL).build()).getMessage());
+        assertEquals("tls-protocols names no protocol", assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().tlsPort(0).tlsCert("c.p12").tlsProtocols(" , ").build()).getMessage());
+        assertEquals("invalid tls-client-auth 'sometimes': expected one of none, optional, required",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(Setting.TLS_CLIENT_AUTH, "sometimes")).getMessage());
+        assertEquals("invalid tls-port '-2': must be between -1 and 65535",
+                assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().tlsPort(-2)).getMessage());
+        assertFalse(ServerConfig.defaults().tls().enabled());
+        assertTrue(ServerConfig.builder().tlsPort(0).tlsCert("c.p12").build().tls().enabled(), "a PKCS#12 file needs no tls-key");
     }
 
     @Test

@@ -22,6 +22,9 @@ final class Connection {
     private final InFlightLines lines;
     /** Request bytes not yet written; kept in read mode (flipped) between calls. */
     private final ByteBuffer out;
+    /** {@code --tls}: each socket gets a {@link ClientTls}. */
+    private final boolean tls;
+    private ClientTls session;
 
     private State state = State.IDLE;
     private SocketChannel channel;
@@ -37,7 +40,12 @@ final class Connection {
     private boolean resendPending;
 
     Connection(int id, LineCodec codec, int depth) {
+        this(id, codec, depth, false);
+    }
+
+    Connection(int id, LineCodec codec, int depth, boolean tls) {
         this.id = id;
+        this.tls = tls;
         this.lines = new InFlightLines(codec, id, depth);
         this.out = ByteBuffer.allocate(depth * codec.size());
         this.out.flip();
@@ -87,6 +95,7 @@ final class Connection {
         interest = newKey.interestOps();
         state = State.CONNECTING;
         attempt++;
+        session = tls ? new ClientTls() : null;
     }
 
     /** The connect completed: from now on the socket is read (and written when needed). */
@@ -114,12 +123,29 @@ final class Connection {
         return added;
     }
 
+    /** Reads the socket (decrypted with {@code --tls}): bytes, 0 when none now, -1 at end of stream. */
+    int read(ByteBuffer dst) throws IOException {
+        return session == null ? channel.read(dst) : session.read(channel, dst);
+    }
+
+    /** With {@code --tls}: ciphertext read that a write had to go before (read it again). */
+    boolean pendingTlsInput() {
+        return session != null && session.pendingIn();
+    }
+
     /**
      * Writes queued bytes until done or the socket is full, and asks for OP_WRITE while some remain.
+     * With {@code --tls} the handshake's records go first, and the lines once it is done.
      *
-     * @return bytes written
+     * @return bytes written (plaintext bytes with {@code --tls})
      */
     int flush() throws IOException {
+        if (session != null) {
+            int taken = session.write(channel, out);
+            boolean more = session.pendingOut() || (session.established() && out.hasRemaining());
+            setInterest(more ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            return taken;
+        }
         int written = 0;
         while (out.hasRemaining()) {
             int n = channel.write(out);
@@ -176,6 +202,10 @@ final class Connection {
         if (key != null) {
             key.cancel();
         }
+        if (session != null && channel != null) {
+            session.closeQuietly(channel);
+        }
+        session = null;
         if (channel != null) {
             try {
                 channel.close();

@@ -62,6 +62,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--churn", description = "each connection: connect, send one line, read the reply, close, repeat")
     private boolean churn;
 
+    @Option(names = "--tls", description = "speak TLS (TLS 1.3 or 1.2, as the server chooses); any server certificate is "
+            + "accepted, since every reply byte is verified")
+    private boolean tls;
+
     @Option(names = "--src-ips", defaultValue = "1", description = "bind sockets round-robin to N source addresses 127.0.0.F..127.0.0.F+N-1 "
             + "(F: --src-ip-first), port chosen at connect (Linux; outside the jar needs "
             + "--add-opens java.base/sun.nio.ch=ALL-UNNAMED) (default ${DEFAULT-VALUE}: no bind unless --src-ip-first is given)")
@@ -149,7 +153,7 @@ public final class LoadCommand implements Callable<Integer> {
                     .warmup(warmup).mode(mode).churn(churn).srcIps(srcIps).threads(threads).quiet(quiet)
                     .connectTimeout(connectTimeout).grace(grace)
                     .intervalMillis(interval == null ? 0 : interval).idle(idle).rampSeconds(rampSeconds)
-                    .srcIpFirst(srcIpFirst).reconnect(reconnect)
+                    .srcIpFirst(srcIpFirst).reconnect(reconnect).tls(tls)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

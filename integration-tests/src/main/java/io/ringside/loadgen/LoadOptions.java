@@ -48,12 +48,13 @@ import java.util.Objects;
  * @param rampSeconds    spread the opening of the connections evenly over this many seconds (0 = at once)
  * @param srcIpFirst     last octet of the first source address (1 = 127.0.0.1)
  * @param reconnect      re-open connections the server closes and resend their unanswered lines
+ * @param tls            speak TLS to the target (any server certificate is accepted: the replies are what is checked)
  */
 public record LoadOptions(InetAddress host, int port, int conns, int depth, int size, double seconds,
                           long requests, double warmup, ReplyMode mode, boolean churn, int srcIps,
                           int threads, boolean quiet, double connectTimeout, double grace,
                           long intervalMillis, boolean idle, double rampSeconds, int srcIpFirst,
-                          boolean reconnect) {
+                          boolean reconnect, boolean tls) {
 
     /** The planned duration used by the overrun guard when only a request bound is given. */
     public static final double REQUESTS_ONLY_CAP_SECONDS = 60;
@@ -164,6 +165,7 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         private double rampSeconds;
         private int srcIpFirst = 1;
         private boolean reconnect;
+        private boolean tls;
 
         private Builder(int port) {
             this.port = port;
@@ -190,11 +192,12 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         public Builder rampSeconds(double value) { rampSeconds = value; return this; }
         public Builder srcIpFirst(int value) { srcIpFirst = value; return this; }
         public Builder reconnect(boolean value) { reconnect = value; return this; }
+        public Builder tls(boolean value) { tls = value; return this; }
 
         public LoadOptions build() {
             return new LoadOptions(host, port, conns, depth, size, seconds, requests, warmup, mode, churn,
                     srcIps, threads, quiet, connectTimeout, grace, intervalMillis, idle, rampSeconds, srcIpFirst,
-                    reconnect);
+                    reconnect, tls);
         }
     }
 }

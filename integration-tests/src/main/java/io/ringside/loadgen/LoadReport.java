@@ -133,6 +133,7 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "src_ip_first", o.srcIpFirst());
         field(sb, "interval_ms", o.intervalMillis());
         field(sb, "idle", o.idle());
+        field(sb, "tls", o.tls());
         field(sb, "ramp_s", number(o.rampSeconds()));
         field(sb, "warmup_s", number(o.warmup()));
         field(sb, "end_reason", '"' + endReason.label() + '"');

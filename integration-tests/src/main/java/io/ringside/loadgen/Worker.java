@@ -77,7 +77,7 @@ final class Worker implements Runnable {
         this.graceNanos = RunControl.seconds(options.grace());
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
-            connections.add(new Connection(id, codec, options.linesPerConnection()));
+            connections.add(new Connection(id, codec, options.linesPerConnection(), options.tls()));
         }
         this.connects = new Connects(index, options, control, stats, selector, connections, this::onConnected);
         control.addSelector(selector);
@@ -250,12 +250,18 @@ final class Worker implements Runnable {
         }
         if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid() && c.state() == Connection.State.CONNECTED) {
             flush(c);
+            if (c.pendingTlsInput() && c.state() == Connection.State.CONNECTED) {
+                read(c); // records that waited for the handshake's own write
+            }
         }
     }
 
     /** A connect completed ({@link Connects}): counted, then the connection's lines are sent. */
     private void onConnected(Connection c, long now) {
         stats.connected(loaded && now >= measureStart && now < measureEnd);
+        if (options.tls()) {
+            flush(c); // the ClientHello, whether or not lines are sent
+        }
         send(c, now);
     }
 
@@ -282,7 +288,7 @@ final class Worker implements Runnable {
         readBuffer.clear();
         int n;
         try {
-            n = c.channel().read(readBuffer);
+            n = c.read(readBuffer);
         } catch (IOException e) {
             broken(c, "read failed: " + e, true);
             return;
@@ -292,6 +298,9 @@ final class Worker implements Runnable {
             return;
         }
         if (n == 0) {
+            if (options.tls() && c.state() == Connection.State.CONNECTED) {
+                flush(c); // handshake records to answer, and the lines once it is done
+            }
             return;
         }
         long now = System.nanoTime();

@@ -8,14 +8,15 @@ import sun.misc.Signal;
 
 /**
  * Runs a started server until SIGTERM or SIGINT, then drains it and returns, so that {@code main} can
- * exit 0. A second signal during the drain halts the process at once (exit 143).
+ * exit 0. A second signal during the drain halts the process at once (exit 143). SIGHUP reloads the TLS
+ * certificate and key ({@link RingsideServer#reloadTls()}: new handshakes use them; a bad file keeps the old).
  *
  * <p>Why {@code sun.misc.Signal} (module jdk.unsupported) rather than a shutdown hook: a JVM that
  * runs shutdown hooks for SIGTERM exits with 143 and ignores further signals, and both the exit 0 after
  * a clean drain and the immediate exit on a second signal are required of the daemon.
  *
  * <p>Threading: {@link #runUntilSignalled} blocks the calling thread; the signal handler runs on the
- * JVM's signal thread and only counts down a latch.
+ * JVM's signal thread and only counts down a latch (or, for SIGHUP, reloads the TLS files there).
  */
 final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -34,6 +35,7 @@ final class Daemon {
     Daemon installSignalHandlers() {
         Signal.handle(new Signal("TERM"), this::onSignal);
         Signal.handle(new Signal("INT"), this::onSignal);
+        Signal.handle(new Signal("HUP"), this::onHangUp);
         return this;
     }
 
@@ -41,6 +43,15 @@ final class Daemon {
     boolean runUntilSignalled() throws InterruptedException {
         signalled.await();
         return server.stop();
+    }
+
+    private void onHangUp(Signal signal) {
+        if (server.config().tls().enabled()) {
+            LOG.info("SIGHUP received: reloading the TLS certificate and key");
+            server.reloadTls(); // logs the outcome
+        } else {
+            LOG.info("SIGHUP received: no TLS listener, nothing to reload");
+        }
     }
 
     private void onSignal(Signal signal) {

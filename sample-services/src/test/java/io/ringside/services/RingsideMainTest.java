@@ -69,6 +69,20 @@ class RingsideMainTest {
     }
 
     @Test
+    void tlsSettingsThatCannotBeUsedAreOneLineAndNoStart(@TempDir Path dir) {
+        assertEquals(2, run("echo", "--port", "0", "--tls-port", "0"));
+        assertEquals("ringside: tls-port needs tls-cert (a PEM certificate chain with tls-key, or a PKCS#12 file)\n", errText());
+        err.reset();
+        Path missing = dir.resolve("missing-cert.pem");
+        assertEquals(1, run("echo", "--port", "0", "--tls-port", "0", "--tls-cert", missing.toString(),
+                "--tls-key", dir.resolve("missing-key.pem").toString()));
+        String e = errText();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains("no such file: " + missing), e);
+        assertFalse(e.contains("Exception"), e);
+    }
+
+    @Test
     void settingsLayerDefaultsFileEnvironmentOptions(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("r.properties");
         Files.writeString(file, "max-line-bytes=1k\nworkers=3\nport=5000\n");

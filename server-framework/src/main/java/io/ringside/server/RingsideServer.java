@@ -10,14 +10,12 @@ import io.ringside.ServerConfig;
 import io.ringside.internal.accept.AcceptorLoop;
 import io.ringside.internal.accept.Admission;
 import io.ringside.internal.accept.IoWarmup;
-import io.ringside.internal.accept.Listener;
+import io.ringside.internal.accept.Listeners;
 import io.ringside.internal.admin.AdminListener;
 import io.ringside.internal.connection.Protection;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerLoop;
-import io.ringside.internal.proxy.ProxyTransportFactory;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.JMException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +56,9 @@ public final class RingsideServer implements AutoCloseable {
     private volatile AcceptorLoop acceptor;
     /** Published by start() before {@code started}; read by localAddress() on any thread. */
     private volatile InetSocketAddress localAddress;
+    /** The TLS listener's address and transports (null without one); published by start() like localAddress. */
+    /** Published by start() before {@code started}; its addresses are read on any thread. */
+    private volatile Listeners listeners;
     /** Where Connection.offload calls run; created by start(), shut down by stop(). */
     private volatile ExecutorService offloads;
     private ObjectName mbeanName;
@@ -97,19 +97,17 @@ public final class RingsideServer implements AutoCloseable {
         synchronized (lifecycle) {
             Preconditions.checkState(!started, "already started");
             IoWarmup.run();
-            List<Listener> listeners = new ArrayList<>();
+            Listeners bound = Listeners.bind(config);
             ExecutorService pool = OffloadPool.create(config.offloadThreads());
             List<WorkerLoop> loops = new ArrayList<>();
             try {
-                listeners.add(Listener.bind("plain", config.host(), config.port(), config.reusePort(), config.backlog(),
-                        ProxyTransportFactory.forConfig(config)));
                 Admission admission = new Admission(config.maxConnections(), config.maxConnectionsPerAddress());
                 for (int i = 0; i < config.workers(); i++) {
                     loops.add(new WorkerLoop(i, config, factory, connectionIds, admission, pool, protection));
                 }
-                acceptor = new AcceptorLoop(listeners, loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator(),
+                acceptor = new AcceptorLoop(bound.all(), loops.toArray(new WorkerLoop[0]), admission, config.endOfLine().replyTerminator(),
                         config::refusedReply, config.workerChoice(), config.rateLimitConnects());
-                localAddress = listeners.get(0).localAddress();
+                localAddress = bound.plainAddress();
                 if (config.adminPort() >= 0) {
                     admin = AdminListener.bind(config.adminHost(), config.adminPort(), MetricsPage.CONTENT_TYPE,
                             metrics::write, this::ready);
@@ -119,29 +117,31 @@ public final class RingsideServer implements AutoCloseable {
                     admin.stop();
                     admin = null;
                 }
-                for (Listener l : listeners) {
-                    l.channel().close();
-                }
+                bound.close();
                 loops.forEach(WorkerLoop::closeUnstarted);
                 pool.shutdown();
                 acceptor = null;
                 throw e;
             }
+            listeners = bound;
             workers = List.copyOf(loops); // published once, complete: stats() never sees it grow
             offloads = pool;
             workers.forEach(WorkerLoop::start);
             acceptor.start();
             started = true;
             ready = true;
-            registerMBean();
+            mbeanName = StatsBean.register(localAddress.getPort(), this::stats);
             LOG.info("listening on {}:{} ({} workers)", localAddress.getHostString(), localAddress.getPort(), workers.size());
+            if (bound.tlsAddress() != null) {
+                LOG.info("listening with TLS on {}:{}", bound.tlsAddress().getHostString(), bound.tlsAddress().getPort());
+            }
             if (admin != null) {
                 admin.start();
                 LOG.info("admin listener on {}:{} (/metrics, /health/live, /health/ready)",
                         admin.localAddress().getHostString(), admin.localAddress().getPort());
             }
             if (config.proxyProtocol() != ProxyProtocol.OFF) {
-                LOG.info("expecting a PROXY protocol {} header first on every connection", config.proxyProtocol());
+                LOG.info("expecting a PROXY protocol {} header first on every plain connection", config.proxyProtocol());
             }
             return this;
         }
@@ -182,6 +182,22 @@ public final class RingsideServer implements AutoCloseable {
     /** Adds a service's own values to the admin listener's /metrics page; thread-safe, any time. */
     public void addServiceMetrics(ServiceMetrics source) {
         metrics.add(Preconditions.checkNotNull(source, "source"));
+    }
+
+    /** The TLS listener's bound address (the actual port when {@code tls-port} was 0); empty without TLS. */
+    public java.util.Optional<InetSocketAddress> tlsAddress() {
+        Preconditions.checkState(started, "not started");
+        return java.util.Optional.ofNullable(listeners == null ? null : listeners.tlsAddress());
+    }
+
+    /**
+     * Any thread (the daemon's SIGHUP): reads the TLS certificate and key files again; new handshakes use
+     * them, open connections keep theirs. Files that do not load leave the old ones in use, and the log
+     * says why. Returns whether the new ones are in use.
+     */
+    public boolean reloadTls() {
+        Preconditions.checkState(started && listeners.tls() != null, "no TLS listener");
+        return listeners.tls().reload();
     }
 
     /** The configuration the server was built with. */
@@ -233,8 +249,9 @@ public final class RingsideServer implements AutoCloseable {
                 admin.stop(); // live until here: the drain is over (or was cut short)
             }
         }
-        unregisterMBean();
+        StatsBean.unregister(mbeanName);
         offloads.shutdown();
+        listeners.closeTls();
         ServerStats after = stats();
         long timedOut = after.closed(CloseReason.DRAIN_TIMEOUT) - before;
         long unflushed = after.get(Metric.BYTES_UNFLUSHED) - unflushedBefore;
@@ -248,26 +265,6 @@ public final class RingsideServer implements AutoCloseable {
 
     @Override
     public void close() { stop(); }
-
-    private void registerMBean() {
-        try {
-            mbeanName = new ObjectName("io.ringside:type=RingsideServer,port=" + localAddress.getPort());
-            ManagementFactory.getPlatformMBeanServer().registerMBean(new StatsBean(this::stats), mbeanName);
-        } catch (JMException e) {
-            LOG.warn("could not register the JMX bean {}: {}", mbeanName, e.toString());
-            mbeanName = null;
-        }
-    }
-
-    private void unregisterMBean() {
-        if (mbeanName != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
-            } catch (JMException e) {
-                LOG.debug("could not unregister {}", mbeanName, e);
-            }
-        }
-    }
 
     /** Counters summed over the acceptor and all workers, with a per-worker breakdown. */
     public ServerStats stats() {

@@ -29,6 +29,8 @@ public final class ConnectionEvents {
             }
             if (readable) {
                 onReadable(c);
+            } else if (c.wantsRead() && c.transport.hasBufferedInput()) {
+                c.queueLeftOver(); // the transport could not decrypt before its own output went out: now it can
             }
         } finally {
             c.serving = false;
@@ -187,7 +189,7 @@ public final class ConnectionEvents {
 
     /** Writes what the peer takes; applies the watermarks; completes a close-after-flush. */
     public static void flush(TransportConnection c) {
-        if (c.state == ConnectionState.CLOSED || (c.output.pending() > 0 && !writeOut(c))) {
+        if (c.state == ConnectionState.CLOSED || !writeTransportOwn(c) || (c.output.pending() > 0 && !writeOut(c))) {
             return;
         }
         boolean held = (c.holds & ReadHolds.BACKPRESSURE) != 0;
@@ -204,7 +206,8 @@ public final class ConnectionEvents {
                 return;
             }
         }
-        if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0) {
+        if (c.state == ConnectionState.CLOSING && c.output.pending() == 0 && c.offloadsInFlight() == 0
+                && !c.transport.hasBufferedOutput()) {
             closeNow(c, c.reason);
             return;
         }
@@ -213,28 +216,6 @@ public final class ConnectionEvents {
         }
         OutputBudgetGuard.afterFlush(c);
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
-    }
-
-    /** After a write: past the high watermark reading stops; past the hard cap the connection closes. */
-    static void afterAppend(TransportConnection c) {
-        long pending = c.output.pending();
-        Limits limits = c.context.limits();
-        if (pending >= limits.highWatermark) {
-            if (pending > limits.hardCap) {
-                c.context.log().warnRateLimited(c, "pending output {} bytes passed the hard cap, closing", pending);
-                closeNow(c, CloseReason.OUTPUT_OVERFLOW);
-                return;
-            }
-            if (c.raw) {
-                c.rawAboveHighWatermark = true; // raw: the handler pauses the other side; this one reads on
-            } else {
-                c.holds |= ReadHolds.BACKPRESSURE;
-            }
-        }
-        if (!c.serving && !c.flushQueued) {
-            c.flushQueued = true; // written to from outside its own events: flushed before the loop waits
-            c.context.queueFlush(c);
-        }
     }
 
     /** Drops what was received and a pending block (the connection handles no more input). */
@@ -270,6 +251,22 @@ public final class ConnectionEvents {
                 c.timeouts.rawActivity(c.context.turnNanos());
             }
             return true;
+        } catch (IOException e) {
+            c.context.log().debug(c, "write failed", e);
+            closeNow(c, CloseReason.IO_ERROR);
+            return false;
+        }
+    }
+
+    /** The transport's own output first (TLS records of its own); false when it failed and the connection closed. */
+    private static boolean writeTransportOwn(TransportConnection c) {
+        try {
+            c.transport.writeBuffered();
+            return c.state != ConnectionState.CLOSED;
+        } catch (TransportException e) {
+            c.context.log().debug(c, "transport refused the peer's input: " + e.getMessage(), null);
+            closeNow(c, e.reason());
+            return false;
         } catch (IOException e) {
             c.context.log().debug(c, "write failed", e);
             closeNow(c, CloseReason.IO_ERROR);

@@ -30,6 +30,10 @@ public final class ConnectionOpen {
      * {@code prefaceTimeoutNanos}, 0: no limit).
      */
     public static void open(TransportConnection c, long prefaceTimeoutNanos) {
+        c.transport.bind(task -> c.context.execute(c, () -> {
+            task.run();
+            ConnectionEvents.onReady(c, true, true); // what the transport's task unblocked: read and flush
+        }));
         if (!c.transport.established()) {
             c.timeouts.prefaceTimeout(prefaceTimeoutNanos);
             if (c.context.draining()) {

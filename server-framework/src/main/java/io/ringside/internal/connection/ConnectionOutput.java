@@ -1,6 +1,7 @@
 package io.ringside.internal.connection;
 
 import io.ringside.ByteSpan;
+import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.internal.buffer.OutputQueue;
 import io.ringside.internal.framing.InputSpan;
@@ -9,7 +10,7 @@ import java.util.Objects;
 
 /**
  * The write half of the {@link Connection} view: every {@code write} appends to the connection's
- * {@link OutputQueue} and applies the watermarks ({@link ConnectionEvents#afterAppend}); the flush comes
+ * {@link OutputQueue} and applies the watermarks ({@link #afterAppend}); the flush comes
  * at the end of the batch. Writes after the close are ignored. It also keeps the connection's marks for the
  * output budget and the input rate limits ({@link OutputBudgetGuard}, {@link RateGuard}).
  *
@@ -46,7 +47,7 @@ abstract class ConnectionOutput implements Connection {
         Objects.checkFromIndexSize(off, len, src.length);
         if (writable()) {
             output.append(src, off, len);
-            ConnectionEvents.afterAppend(self());
+            afterAppend(self());
         }
         return this;
     }
@@ -55,7 +56,7 @@ abstract class ConnectionOutput implements Connection {
     public Connection write(ByteBuffer src) {
         if (writable()) {
             output.append(src, src.position(), src.remaining());
-            ConnectionEvents.afterAppend(self());
+            afterAppend(self());
         }
         src.position(src.limit());
         return this;
@@ -73,7 +74,7 @@ abstract class ConnectionOutput implements Connection {
         } else {
             output.append(span, from, to);
         }
-        ConnectionEvents.afterAppend(self());
+        afterAppend(self());
         return this;
     }
 
@@ -83,7 +84,7 @@ abstract class ConnectionOutput implements Connection {
             return this;
         }
         output.appendText(text);
-        ConnectionEvents.afterAppend(self());
+        afterAppend(self());
         return this;
     }
 
@@ -91,7 +92,7 @@ abstract class ConnectionOutput implements Connection {
     public Connection writeAscii(long value) {
         if (writable()) {
             output.appendDecimal(value);
-            ConnectionEvents.afterAppend(self());
+            afterAppend(self());
         }
         return this;
     }
@@ -100,7 +101,7 @@ abstract class ConnectionOutput implements Connection {
     public Connection writeUnsignedAscii(long value) {
         if (writable()) {
             output.appendUnsignedDecimal(value);
-            ConnectionEvents.afterAppend(self());
+            afterAppend(self());
         }
         return this;
     }
@@ -111,4 +112,25 @@ abstract class ConnectionOutput implements Connection {
         return write(t, 0, t.length);
     }
 
+    /** After a write: past the high watermark reading stops; past the hard cap the connection closes. */
+    private static void afterAppend(TransportConnection c) {
+        long pending = c.output.pending();
+        Limits limits = c.context.limits();
+        if (pending >= limits.highWatermark) {
+            if (pending > limits.hardCap) {
+                c.context.log().warnRateLimited(c, "pending output {} bytes passed the hard cap, closing", pending);
+                ConnectionEvents.closeNow(c, CloseReason.OUTPUT_OVERFLOW);
+                return;
+            }
+            if (c.raw) {
+                c.rawAboveHighWatermark = true; // raw: the handler pauses the other side; this one reads on
+            } else {
+                c.holds |= ReadHolds.BACKPRESSURE;
+            }
+        }
+        if (!c.serving && !c.flushQueued) {
+            c.flushQueued = true; // written to from outside its own events: flushed before the loop waits
+            c.context.queueFlush(c);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.ringside.internal.buffer.OutputQueue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 /**
  * The bytes on the wire of one connection: what the connection reads from and writes to. Framing,
@@ -62,6 +63,29 @@ public interface Transport extends OutputQueue.BufferSink {
      */
     default void shutdownOutput() throws IOException {
         throw new IOException(getClass().getSimpleName() + " cannot shut down its output alone");
+    }
+
+    /**
+     * Output the transport itself holds for the socket (the rest of a record, a handshake message): the
+     * connection keeps write interest for it, and a close after the flush waits for it.
+     */
+    default boolean hasBufferedOutput() {
+        return false;
+    }
+
+    /**
+     * The socket has room (or the connection flushes): writes what the transport itself queued, even when
+     * the connection has nothing to send (handshake messages, an alert, a close_notify).
+     */
+    default void writeBuffered() throws IOException {
+    }
+
+    /**
+     * Called once as the connection is opened, before any read: {@code onLoop} (thread-safe) runs a task on
+     * the connection's loop, after which the loop reads and flushes the connection again. A transport whose
+     * work ends on another thread (a TLS handshake task) posts its end with it.
+     */
+    default void bind(Executor onLoop) {
     }
 
     /** Releases the transport (closes the socket). Idempotent; never throws. */
