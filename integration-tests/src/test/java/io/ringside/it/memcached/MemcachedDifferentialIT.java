@@ -84,8 +84,14 @@ class MemcachedDifferentialIT {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void randomSequenceGivesTheSameReplies(long seed) throws Exception {
-        compare("random sequence, seed " + seed + " (re-run: -Dmemcached.seed=" + seed + ")",
-                DifferentialSequences.random(seed, RANDOM_STEPS), reference, target);
+        // Each seed against a pair of servers of its own, so that its replies depend on the seed alone and a
+        // failure re-runs with -Dmemcached.seed: memcached 1.6.18 keeps state that flush_all does not reset (an
+        // item referenced by the dropped reply of a get with a key over 250 bytes changes how a later incr, decr
+        // or append of that key is stored), so a sequence after other sequences could differ from itself alone.
+        try (MemcachedTarget ref = MemcachedTarget.startDebian(FLAGS); MemcachedTarget tgt = MemcachedTarget.start(FLAGS)) {
+            compare("random sequence, seed " + seed + " (re-run: -Dmemcached.seed=" + seed + ")",
+                    DifferentialSequences.random(seed, RANDOM_STEPS), ref, tgt);
+        }
     }
 
     /**
