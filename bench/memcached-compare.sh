@@ -33,24 +33,9 @@ while (($#)); do
     *) echo "memcached-compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-die() { echo "memcached-compare.sh: $*" >&2; exit 1; }
+NAME=memcached-compare.sh
+. "$ROOT/bench/memcached-lib.sh"
 for t in jq taskset timeout; do command -v $t >/dev/null || die "needs $t"; done
-[[ -x /usr/bin/memcached ]] || die "needs /usr/bin/memcached (apt-get install -y memcached)"
-
-JAR=$ROOT/sample-services/target/ringside.jar
-LOADGEN=$ROOT/integration-tests/target/ringside-loadgen.jar
-if [[ -z ${BENCH_IN_NETNS:-} ]]; then
-  [[ -f $JAR && -f $LOADGEN ]] || (cd "$ROOT" && mvn -B -q -pl integration-tests -am package -DskipTests -Dexec.skip=true)
-  if unshare -n true 2>/dev/null; then
-    export BENCH_IN_NETNS=1
-    exec unshare -n -- "$0" "${ORIG_ARGS[@]}"
-  fi
-  echo "memcached-compare.sh: cannot create a network namespace (unshare -n); using the current one" >&2
-else
-  ip link set lo up || die "cannot bring up lo in the network namespace"
-fi
-
-user_args=(); [[ $(id -u) -eq 0 ]] && user_args=(-u nobody)   # memcached refuses root without -u
 server_cmd() { # target port
   case $1 in
     ringside) echo "java -Xmx1g -XX:MaxDirectMemorySize=2g -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m 1024" ;;
@@ -69,25 +54,6 @@ row_args() {
     *) die "unknown row $1" ;;
   esac
 }
-wait_port() { # pid port: until the port accepts, at most 30 s
-  local i
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$1" 2>/dev/null || return 1
-    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
-SPID=""
-stop_server() {
-  [[ -n $SPID ]] || return 0
-  kill "$SPID" 2>/dev/null || true
-  local i; for ((i = 0; i < 100; i++)); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SPID" 2>/dev/null || true
-  wait "$SPID" 2>/dev/null || true
-  SPID=""
-}
-trap stop_server EXIT
 
 LOGDIR=$(mktemp -d /tmp/memcached-compare.XXXXXX)
 RESULTS=$LOGDIR/results.jsonl
