@@ -70,6 +70,23 @@ public interface ByteSpan {
         }
     }
 
+    /**
+     * Puts bytes {@code [from, to)} into {@code dst} at the absolute index {@code dstIndex}, like
+     * {@link ByteBuffer#put(int, byte[], int, int)}: {@code dst}'s position, limit and mark are not changed,
+     * so a buffer shared with other code can be written without a duplicate (no allocation). Spans
+     * over the framework's input copy in one bulk move.
+     *
+     * @throws IndexOutOfBoundsException when {@code [dstIndex, dstIndex + to - from)} is outside
+     *                                   {@code dst}'s limit; nothing is written
+     */
+    default void copyTo(int from, int to, ByteBuffer dst, int dstIndex) {
+        Objects.checkFromToIndex(from, to, length());
+        Objects.checkFromIndexSize(dstIndex, to - from, dst.limit());
+        for (int i = from; i < to; i++) {
+            dst.put(dstIndex++, byteAt(i));
+        }
+    }
+
     /** A new array with the span's bytes (allocates). */
     default byte[] toByteArray() {
         byte[] copy = new byte[length()];

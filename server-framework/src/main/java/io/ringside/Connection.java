@@ -64,6 +64,13 @@ public interface Connection {
      */
     Connection write(ByteBuffer src);
 
+    /**
+     * Queues {@code src[offset, offset + length)} (heap or direct; copied) with absolute reads: {@code src}'s
+     * position, limit and mark are not changed, so memory shared with other threads, such as a cache's
+     * pages, can be written from without a duplicate or a stop on the heap.
+     */
+    Connection write(ByteBuffer src, int offset, int length);
+
     /** Queues the bytes of a span (a received line or block chunk, or a span of the application's). */
     default Connection write(ByteSpan span) {
         return write(span, 0, span.length());

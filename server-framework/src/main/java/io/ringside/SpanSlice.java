@@ -52,6 +52,12 @@ final class SpanSlice implements ByteSpan {
     }
 
     @Override
+    public void copyTo(int from, int to, ByteBuffer dst, int dstIndex) {
+        Objects.checkFromToIndex(from, to, length);
+        parent.copyTo(offset + from, offset + to, dst, dstIndex);
+    }
+
+    @Override
     public ByteSpan slice(int from, int to) {
         Objects.checkFromToIndex(from, to, length);
         return new SpanSlice(parent, offset + from, to - from);

@@ -125,6 +125,23 @@ class ByteSpanTest {
         }
     }
 
+    @Test
+    void absoluteCopyIntoABufferLeavesItsPositionAlone() {
+        ByteSpan s = ascii("hello world");
+        for (ByteBuffer dst : new ByteBuffer[] {ByteBuffer.allocate(16), ByteBuffer.allocateDirect(16), sliceOfArray()}) {
+            dst.position(2);
+            s.copyTo(6, 11, dst, 4);
+            s.slice(0, 5).copyTo(1, 3, dst, 10);
+            assertEquals(2, dst.position(), dst.toString());
+            byte[] out = new byte[12];
+            dst.get(0, out);
+            assertArrayEquals(new byte[] {0, 0, 0, 0, 'w', 'o', 'r', 'l', 'd', 0, 'e', 'l'}, out, dst.toString());
+            int last4 = dst.limit() - 4;
+            assertThrows(IndexOutOfBoundsException.class, () -> s.copyTo(0, 5, dst, last4), "5 bytes do not fit in 4");
+            assertEquals(0, dst.get(last4), "nothing written when the range does not fit");
+        }
+    }
+
     /** A heap buffer whose array offset is not zero. */
     private static ByteBuffer sliceOfArray() {
         ByteBuffer whole = ByteBuffer.allocate(20);

@@ -175,7 +175,7 @@ final class MetaGet implements ItemVisitor, ValueSink {
     /** The value of a hit with {@code v}, after its header line. */
     @Override
     public void value(ByteBuffer src, int offset, int length, int clientFlags, long cas) {
-        WorkerScratch.copy(src, offset, length, out);
+        out.write(src, offset, length);
         out.write(Replies.CRLF);
     }
 }

@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
  * {@code CLIENT_ERROR invalid exptime argument}; there is no {@code noreply}.
  *
  * <p>Confined to its connection's worker (one instance per handler). Allocation-free: the key is copied into a
- * scratch array, and the value is copied out of the store's page (under the stripe lock, in the sink) through
- * {@link WorkerScratch} into the connection's output.
+ * scratch array, and the value is copied out of the store's page (under the stripe lock, in the sink) straight
+ * into the connection's output, in one bulk copy.
  */
 final class RetrievalCommands implements ValueSink {
     /** Takes a hit's value and drops it: the keys fetched before a bad key in the same line. */
@@ -103,7 +103,7 @@ final class RetrievalCommands implements ValueSink {
             c.write(" ").writeUnsignedAscii(cas);
         }
         c.write(Replies.CRLF);
-        WorkerScratch.copy(src, offset, length, c);
+        c.write(src, offset, length);
         c.write(Replies.CRLF);
     }
 }

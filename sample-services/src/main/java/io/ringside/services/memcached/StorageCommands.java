@@ -8,6 +8,8 @@ import io.ringside.services.memcached.store.Reservation;
 import io.ringside.services.memcached.store.ReserveResult;
 import io.ringside.services.memcached.store.StoreMode;
 import io.ringside.services.memcached.store.StoreResult;
+import io.ringside.services.memcached.store.ValueSource;
+import java.nio.ByteBuffer;
 
 /**
  * {@code set|add|replace|append|prepend <key> <flags> <exptime> <bytes> [noreply]} and
@@ -22,7 +24,7 @@ import io.ringside.services.memcached.store.StoreResult;
  * silences every reply of the command, errors included.
  *
  * <p>Confined to its connection's worker (one instance per handler). Allocation-free: the block's chunks are
- * copied through {@link WorkerScratch} into the one {@link Reservation} of the connection.
+ * copied from the input buffer straight into the one {@link Reservation} of the connection (one bulk copy).
  */
 final class StorageCommands {
     private static final int MAX_BLOCK = Integer.MAX_VALUE - 2;
@@ -31,6 +33,8 @@ final class StorageCommands {
     private final CacheStore store;
     private final Reservation reservation;
     private final byte[] key = new byte[CacheStore.MAX_KEY_LENGTH];
+    /** The chunk being stored, adapted to the store (one per connection: no allocation per chunk). */
+    private final ChunkSource source = new ChunkSource();
     // The pending block: set by handle(), used by onBlock() / onBlockEndMismatch().
     private StoreMode mode;
     private int flags;
@@ -145,13 +149,9 @@ final class StorageCommands {
             swallowing = !last;
             return;
         }
-        byte[] buf = WorkerScratch.get();
-        for (int at = 0, len = chunk.length(); at < len; ) {
-            int n = Math.min(buf.length, len - at);
-            chunk.copyTo(at, at + n, buf, 0);
-            reservation.write(buf, 0, n);
-            at += n;
-        }
+        source.span = chunk;
+        reservation.write(source, 0, chunk.length());
+        source.span = null;
         if (last) {
             StoreResult result = store.commit(reservation, mode, flags, exptime, casUnique);
             if (meta != null) {
@@ -171,6 +171,16 @@ final class StorageCommands {
     /** The connection closed, maybe mid-value: give the space back. */
     void onClose() {
         reservation.abort();
+    }
+
+    /** A chunk of the block as the store's {@link ValueSource}. */
+    private static final class ChunkSource implements ValueSource {
+        ByteSpan span;
+
+        @Override
+        public void copyTo(int from, int to, ByteBuffer dst, int dstIndex) {
+            span.copyTo(from, to, dst, dstIndex);
+        }
     }
 
     private static byte[] reply(StoreResult result) {

@@ -63,6 +63,16 @@ abstract class ConnectionOutput implements Connection {
     }
 
     @Override
+    public Connection write(ByteBuffer src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.limit());
+        if (writable()) {
+            output.append(src, offset, length);
+            afterAppend(self());
+        }
+        return this;
+    }
+
+    @Override
     public Connection write(ByteSpan span, int from, int to) {
         Objects.checkFromToIndex(from, to, span.length());
         if (!writable()) {

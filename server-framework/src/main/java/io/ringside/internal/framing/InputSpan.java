@@ -1,6 +1,7 @@
 package io.ringside.internal.framing;
 
 import io.ringside.ByteSpan;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.Objects;
@@ -52,6 +53,42 @@ public final class InputSpan implements ByteSpan {
     @Override
     public void copyTo(byte[] dst, int dstOffset) {
         buffer.get(offset, dst, dstOffset, length);
+    }
+
+    // The copies below are one bulk move each (the interface's defaults go byte by byte through byteAt).
+
+    @Override
+    public void copyTo(int from, int to, byte[] dst, int dstOffset) {
+        Objects.checkFromToIndex(from, to, length);
+        buffer.get(offset + from, dst, dstOffset, to - from);
+    }
+
+    @Override
+    public void copyTo(int from, int to, ByteBuffer dst) {
+        Objects.checkFromToIndex(from, to, length);
+        int n = to - from;
+        if (dst.remaining() < n) {
+            throw new BufferOverflowException();
+        }
+        dst.put(dst.position(), buffer, offset + from, n);
+        dst.position(dst.position() + n);
+    }
+
+    @Override
+    public void copyTo(int from, int to, ByteBuffer dst, int dstIndex) {
+        Objects.checkFromToIndex(from, to, length);
+        dst.put(dstIndex, buffer, offset + from, to - from);
+    }
+
+    @Override
+    public int indexOf(byte b, int from) {
+        Objects.checkFromToIndex(from, length, length);
+        for (int i = offset + from, end = offset + length; i < end; i++) {
+            if (buffer.get(i) == b) {
+                return i - offset;
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -84,6 +84,14 @@ public final class Reservation implements AutoCloseable {
         written += len;
     }
 
+    /** Appends {@code src[from, to)}, copied by the source straight into the reserved chunk. */
+    public void write(ValueSource src, int from, int to) {
+        int len = to - from;
+        checkWrite(len);
+        src.copyTo(from, to, page, valueStart + written);
+        written += len;
+    }
+
     /** Appends all of {@code src}'s remaining bytes and advances its position past them. */
     public void write(ByteBuffer src) {
         int len = src.remaining();
