@@ -1,6 +1,7 @@
 package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
+import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +25,8 @@ final class TlsEngine {
 
     private final SSLEngine engine;
     private final TlsBuffers buffers;
+    /** Whether the engine was given bytes to decrypt or asked to send: only then has it anything to close. */
+    private boolean spoke;
 
     TlsEngine(SSLEngine engine, TlsBuffers buffers) {
         this.engine = engine;
@@ -33,6 +36,7 @@ final class TlsEngine {
     /** One wrap into the (empty) ciphertext buffer; it grows once if the session's packets grew. */
     SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, boolean established) throws IOException {
         for (int tries = 0; ; tries++) {
+            spoke = true;
             ByteBuffer out = buffers.ciphertextForWrap();
             SSLEngineResult r;
             try {
@@ -51,6 +55,7 @@ final class TlsEngine {
 
     /** One unwrap of the ciphertext read into {@code target}. */
     SSLEngineResult unwrap(ByteBuffer target, boolean established) throws IOException {
+        spoke = true;
         ByteBuffer in = buffers.netInForUnwrap();
         try {
             return engine.unwrap(in, target);
@@ -58,6 +63,30 @@ final class TlsEngine {
             throw failed(e, established);
         } finally {
             buffers.netInUnwrapped();
+        }
+    }
+
+    /** Whether the engine ever wrapped or unwrapped (a connection refused before its first TLS byte did not). */
+    boolean spoke() {
+        return spoke;
+    }
+
+    /**
+     * The transport closes: the engine's close_notify (or the alert of a failure) goes out in one non-blocking
+     * write at best, when {@code write} (no task holds the engine); a failure to send it is logged at debug.
+     */
+    void closeOutbound(Transport socket, boolean write) {
+        try {
+            engine.closeOutbound();
+            if (write) {
+                for (int i = 0; i < 4 && buffers.writeCiphertext(socket) && !engine.isOutboundDone(); i++) {
+                    engine.wrap(TlsBuffers.NONE, 0, 1, buffers.ciphertextForWrap());
+                    buffers.ciphertextWrapped();
+                }
+                buffers.writeCiphertext(socket);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("TLS close_notify not sent: {}", e.toString());
         }
     }
 

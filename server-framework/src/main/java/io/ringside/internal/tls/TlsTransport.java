@@ -31,7 +31,7 @@ public final class TlsTransport implements Transport {
     /** Engine steps (wrap, unwrap, task start) per call at most: a broken engine cannot spin the worker. */
     private static final int MAX_STEPS = 64;
 
-    /** The transport below: the socket, or one that read a PROXY header off it first. */
+    /** The transport below: the socket, or one that reads a PROXY header off it first (its addresses are passed on). */
     private final Transport socket;
     private final SSLEngine engine;
     private final Executor tasks;
@@ -78,7 +78,7 @@ public final class TlsTransport implements Transport {
         // a record waiting while ciphertext cannot be sent waits for the socket's room, not for the next turn;
         // an end of stream (close_notify, or the socket's) read with the last data is reported next turn
         return !taskRunning && (buffers.hasPlaintext() || inboundDone || socketEnded || establishedUnread
-                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()));
+                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()) || socket.hasBufferedInput());
     }
 
     @Override
@@ -272,17 +272,8 @@ public final class TlsTransport implements Transport {
             return;
         }
         closed = true;
-        try {
-            engine.closeOutbound();
-            if (!taskRunning) {
-                for (int i = 0; i < 4 && buffers.writeCiphertext(socket) && !engine.isOutboundDone(); i++) {
-                    engine.wrap(TlsBuffers.NONE, 0, 1, buffers.ciphertextForWrap()); // close_notify, or the alert of a failure
-                    buffers.ciphertextWrapped();
-                }
-                buffers.writeCiphertext(socket); // best effort: one non-blocking write, then the socket closes
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("TLS close_notify not sent: {}", e.toString());
+        if (calls.spoke()) { // a peer that never sent a byte to the engine (a refused PROXY header) hears no TLS
+            calls.closeOutbound(socket, !taskRunning);
         }
         socket.close();
         buffers.releaseAll();
@@ -296,5 +287,10 @@ public final class TlsTransport implements Transport {
     @Override
     public InetSocketAddress localAddress() {
         return socket.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return socket.proxyAddress(); // over a PROXY header reader: the proxy; the two others are the header's
     }
 }
