@@ -8,6 +8,7 @@ import io.ringside.ByteSpan;
 import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.LineHandler;
+import io.ringside.Metric;
 import io.ringside.ProxyProtocol;
 import io.ringside.ServerConfig;
 import io.ringside.server.RingsideServer;
@@ -215,8 +216,12 @@ class HaproxyProxyProtocolIT {
         }
         for (RingsideServer server : new RingsideServer[] {tlsV1Server, tlsV2Server}) {
             assertEquals(0, server.stats().closed(CloseReason.BAD_PROXY_HEADER), "every header was the expected version");
-            assertEquals(0, server.stats().closed(CloseReason.PREFACE_FAILED), "every handshake and record was good");
+            assertEquals(0, server.stats().closed(CloseReason.PREFACE_FAILED) + server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED),
+                    "every handshake and record was good");
         }
+        assertTrue(tlsV1Server.stats().get(Metric.TLS_HANDSHAKES_TLS12) >= 1, "ssl-max-ver TLSv1.2: " + tlsV1Server.stats());
+        assertEquals(0, tlsV1Server.stats().get(Metric.TLS_HANDSHAKES_TLS13));
+        assertTrue(tlsV2Server.stats().get(Metric.TLS_HANDSHAKES_TLS13) >= 1, "HAProxy's default, TLS 1.3: " + tlsV2Server.stats());
     }
 
     @Test

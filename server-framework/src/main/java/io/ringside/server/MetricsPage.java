@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code _total} suffixes and histogram buckets follow the format exactly.
  *
  * <p>Every {@link Metric} is a counter {@code ringside_<name>_total{worker="N"}}, with {@code worker="acceptor"}
- * for the acceptor's share; a new constant (a TLS handshake counter, say) appears on the page without a change
- * here. Closes are {@code ringside_connections_closed_total{worker,reason}}; the gauges and histograms come from
+ * for the acceptor's share; a new constant appears on the page without a change here. Closes are
+ * {@code ringside_connections_closed_total{worker,reason}}; the TLS handshake counters are two families by protocol
+ * and kind ({@link TlsSeries}); the gauges and histograms come from
  * each loop's {@link LoopMeters}; a {@link ServiceMetrics} adds the service's own values.
  *
  * <p>Thread-safe: {@link #write} runs on the admin thread and reads counters other threads write (each value
@@ -58,6 +59,9 @@ final class MetricsPage {
         List<LoopMeters> loops = meters.get();
         PageBuilder page = new PageBuilder();
         for (Metric m : Metric.values()) {
+            if (TlsSeries.labelled(m)) {
+                continue; // in their families, by protocol and kind
+            }
             long[] values = new long[workers.size()];
             for (int w = 0; w < values.length; w++) {
                 values[w] = workers.get(w).get(m);
@@ -65,6 +69,7 @@ final class MetricsPage {
             page.perWorker(true, "ringside_" + m.name().toLowerCase(Locale.ROOT), MetricHelp.of(m), values, s.get(m));
         }
         page.closes(s, workers);
+        TlsSeries.addTo(page, workers);
         long[] open = new long[workers.size()];
         for (int w = 0; w < open.length; w++) {
             open[w] = workers.get(w).openConnections();

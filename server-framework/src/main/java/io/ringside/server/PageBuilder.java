@@ -79,6 +79,20 @@ final class PageBuilder {
         addAll(p);
     }
 
+    /** A counter per worker and value of {@code label}: {@code values[i][w]} is {@code labelValues.get(i)}'s on worker w. */
+    void perWorkerBy(String name, String help, String label, List<String> labelValues, long[][] values) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+        for (int i = 0; i < values.length; i++) {
+            for (int w = 0; w < values[i].length; w++) {
+                b.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of(label, labelValues.get(i), "worker", Integer.toString(w)))
+                        .value(values[i][w]).build());
+            }
+        }
+        Pending p = new Pending();
+        p.add(name, b.build());
+        addAll(p);
+    }
+
     void loopGauge(List<LoopMeters> loops, String name, String help, ToLongFunction<LoopMeters> value) {
         long[] v = new long[loops.size()];
         for (int w = 0; w < v.length; w++) {

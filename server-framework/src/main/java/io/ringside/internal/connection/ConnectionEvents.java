@@ -175,7 +175,7 @@ public final class ConnectionEvents {
         OutputBudgetGuard.closed(c);
         RateGuard.closed(c);
         c.context.closed(c, why, lost); // counted before the peer can see the close
-        c.transport.close();
+        c.transport.close(why);
         if (!c.handlerOpened && !c.outbound) {
             return; // closed during the transport's preface: the handler never heard of it (one opened by a connect did)
         }

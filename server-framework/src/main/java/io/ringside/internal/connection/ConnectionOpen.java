@@ -33,7 +33,7 @@ public final class ConnectionOpen {
         c.transport.bind(task -> c.context.execute(c, () -> {
             task.run();
             ConnectionEvents.onReady(c, true, true); // what the transport's task unblocked: read and flush
-        }));
+        }), c.context.counters());
         if (!c.transport.established()) {
             c.timeouts.prefaceTimeout(prefaceTimeoutNanos);
             if (c.context.draining()) {

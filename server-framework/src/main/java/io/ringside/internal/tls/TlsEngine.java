@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The calls of one {@link TlsTransport} into its {@link SSLEngine}: wrap and unwrap through its
  * {@link TlsBuffers} (an engine's refusal becomes a {@link TransportException}, closing as
- * {@link CloseReason#PREFACE_FAILED}), and its delegated tasks handed to another thread.
+ * {@link CloseReason#TLS_HANDSHAKE_FAILED} during the handshake, counted by {@link TlsHandshake}, and as
+ * {@link CloseReason#PREFACE_FAILED} after it), and its delegated tasks handed to another thread.
  *
  * <p>Confined to the connection's worker, except the tasks, which run on the executor given.
  */
@@ -25,12 +26,14 @@ final class TlsEngine {
 
     private final SSLEngine engine;
     private final TlsBuffers buffers;
+    private final TlsHandshake handshake;
     /** Whether the engine was given bytes to decrypt or asked to send: only then has it anything to close. */
     private boolean spoke;
 
-    TlsEngine(SSLEngine engine, TlsBuffers buffers) {
+    TlsEngine(SSLEngine engine, TlsBuffers buffers, TlsHandshake handshake) {
         this.engine = engine;
         this.buffers = buffers;
+        this.handshake = handshake;
     }
 
     /** One wrap into the (empty) ciphertext buffer; it grows once if the session's packets grew. */
@@ -42,7 +45,7 @@ final class TlsEngine {
             try {
                 r = engine.wrap(srcs, offset, length, out);
             } catch (SSLException | RuntimeException e) {
-                throw failed(e, established);
+                throw failed(e, established, -1, -1);
             } finally {
                 buffers.ciphertextWrapped();
             }
@@ -57,10 +60,11 @@ final class TlsEngine {
     SSLEngineResult unwrap(ByteBuffer target, boolean established) throws IOException {
         spoke = true;
         ByteBuffer in = buffers.netInForUnwrap();
+        int start = in.position(); // an unwrap takes one record at most: the one starting here
         try {
             return engine.unwrap(in, target);
         } catch (SSLException | RuntimeException e) { // a JDK parser's slip on hostile bytes is refused input too
-            throw failed(e, established);
+            throw failed(e, established, byteAt(in, start), byteAt(in, start + 1)); // the refused record's type and major version
         } finally {
             buffers.netInUnwrapped();
         }
@@ -73,9 +77,18 @@ final class TlsEngine {
 
     /**
      * The transport closes: the engine's close_notify (or the alert of a failure) goes out in one non-blocking
-     * write at best, when {@code write} (no task holds the engine); a failure to send it is logged at debug.
+     * write at best, when {@code write} (no task holds the engine) and the engine ever spoke (a peer refused before
+     * its first TLS byte, for its PROXY header, hears no TLS); then the socket closes and the buffers go back.
      */
-    void closeOutbound(Transport socket, boolean write) {
+    void close(Transport socket, boolean write) {
+        if (spoke) {
+            closeOutbound(socket, write);
+        }
+        socket.close();
+        buffers.releaseAll();
+    }
+
+    private void closeOutbound(Transport socket, boolean write) {
         try {
             engine.closeOutbound();
             if (write) {
@@ -90,10 +103,17 @@ final class TlsEngine {
         }
     }
 
-    private static TransportException failed(Exception e, boolean established) {
-        String what = established ? "TLS record refused: " : "TLS handshake failed: ";
+    private static int byteAt(ByteBuffer b, int i) {
+        return i < b.limit() ? b.get(i) & 0xff : -1;
+    }
+
+    /** A refusal of the engine: during the handshake counted by kind ({@link TlsHandshake#failed}), after it a refused record. */
+    private TransportException failed(Exception e, boolean established, int type, int major) {
+        if (!established) {
+            return handshake.failed(e, type, major);
+        }
         String why = e instanceof SSLException ? e.getMessage() : e.toString();
-        return new TransportException(CloseReason.PREFACE_FAILED, what + why, e);
+        return new TransportException(CloseReason.PREFACE_FAILED, "TLS record refused: " + why, e);
     }
 
     /**
