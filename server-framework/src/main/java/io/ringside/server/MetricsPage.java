@@ -4,6 +4,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.ringside.Metric;
+import io.ringside.internal.connection.StateGauge;
 import io.ringside.internal.loop.LoopMeters;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,6 +77,7 @@ final class MetricsPage {
         }
         page.perWorker(false, "ringside_connections_open", "Connections open now (registered with a worker, not yet closed).",
                 open, -1);
+        connectionsByState(page, loops);
         page.loopGauge(loops, "ringside_handoff_ring_depth", "Accepted connections waiting on a worker's hand-off ring.",
                 LoopMeters::handoffDepth);
         page.loopGauge(loops, "ringside_output_buffer_bytes",
@@ -102,6 +104,23 @@ final class MetricsPage {
             sink.commit();
         }
         return page.build();
+    }
+
+    /** {@code ringside_connections_by_state{worker,state}}: each loop's own counts, kept as its connections change. */
+    private static void connectionsByState(PageBuilder page, List<LoopMeters> loops) {
+        StateGauge.Shown[] kinds = StateGauge.Shown.values();
+        long[][] values = new long[kinds.length][loops.size()];
+        List<String> labels = new java.util.ArrayList<>();
+        for (int k = 0; k < kinds.length; k++) {
+            labels.add(kinds[k].label());
+            for (int w = 0; w < loops.size(); w++) {
+                values[k][w] = loops.get(w).connections(kinds[k]);
+            }
+        }
+        page.perWorkerBy(false, "ringside_connections_by_state", "Open connections by what they do now: connecting (outbound),"
+                + " preface (PROXY header or TLS handshake not done), open, read_paused (the handler, a rate limit, offloads),"
+                + " output_paused (above the high watermark, the output budget), half_closed (input ended, replies go on),"
+                + " closing (after the flush).", "state", labels, values);
     }
 
     /** Collects one source's values so a source that fails half-way adds nothing. */

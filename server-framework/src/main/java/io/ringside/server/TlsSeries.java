@@ -42,7 +42,7 @@ final class TlsSeries {
                     values[i][w] = workers.get(w).get(f.metrics.get(i));
                 }
             }
-            page.perWorkerBy(f.name, f.help, f.label, f.values, values);
+            page.perWorkerBy(true, f.name, f.help, f.label, f.values, values);
         }
     }
 }
