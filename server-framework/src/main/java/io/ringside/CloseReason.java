@@ -24,10 +24,19 @@ public enum CloseReason {
      */
     PREFACE_TIMEOUT,
     /**
-     * The transport refused the peer's preface or records (a malformed PROXY header, a failed TLS handshake).
-     * The handler never heard of the connection when it failed before the preface ended.
+     * The transport refused the peer's preface or records: a TLS record refused after the handshake (altered,
+     * cut by the end of stream, a renegotiation). The handler never heard of the connection when it failed
+     * before the preface ended.
      */
     PREFACE_FAILED,
+    /**
+     * The TLS handshake failed: bytes that are not TLS, a fatal alert (sent by the peer, or by this side for a
+     * protocol error), a refused client certificate (counted by kind: {@link Metric#TLS_FAILED_NOT_TLS},
+     * {@link Metric#TLS_FAILED_ALERT}, {@link Metric#TLS_FAILED_CLIENT_CERT}). The handler never heard of the
+     * connection. (A handshake that times out closes as {@link #PREFACE_TIMEOUT}; one the peer leaves, as
+     * {@link #PEER_CLOSED} or {@link #IO_ERROR}.)
+     */
+    TLS_HANDSHAKE_FAILED,
     /**
      * An outbound connection ({@link Connection#connect}) could not be made: refused, unreachable, an unresolved
      * address, no descriptor left. Its handler hears {@link LineHandler#onClose} with this reason and never onOpen.

@@ -39,6 +39,7 @@ abstract class ConfigValues {
     public TlsConfig.ClientAuth tlsClientAuth() { return tls().clientAuth(); }
     public List<String> tlsProtocols() { return tls().protocols(); }
     public Duration tlsHandshakeTimeout() { return tls().handshakeTimeout(); }
+    public ProxyProtocol tlsProxyProtocol() { return tls().proxyProtocol(); }
 
     /** The PROXY header the plain listener expects ({@code OFF}: none), and how long a connection may take to send it. */
     public ProxyProtocol proxyProtocol() { return (ProxyProtocol) values[Setting.PROXY_PROTOCOL.ordinal()]; }

@@ -46,5 +46,32 @@ public enum Metric {
     /** Times a connection's reading was paused by a rate limit ({@code rate-limit-lines}, {@code rate-limit-bytes}, their per-address forms). */
     RATE_LIMIT_PAUSES,
     /** New connections refused because their address opened more than {@code rate-limit-connects} per second (counted in {@link #REFUSED} too). */
-    RATE_LIMIT_REFUSED
+    RATE_LIMIT_REFUSED,
+    // TLS handshakes of the worker's connections: each counts once, done (by the protocol it agreed) or failed (by kind).
+    // On /metrics: ringside_tls_handshakes_total{worker,protocol} and ringside_tls_handshake_failures_total{worker,kind}.
+    /** TLS handshakes done with TLS 1.3. */
+    TLS_HANDSHAKES_TLS13,
+    /** TLS handshakes done with TLS 1.2. */
+    TLS_HANDSHAKES_TLS12,
+    /** TLS handshakes done with an older protocol (only when {@code tls-protocols} names one and the JDK allows it). */
+    TLS_HANDSHAKES_OTHER,
+    /** TLS handshakes not done within {@code tls-handshake-timeout} (closed with {@link CloseReason#PREFACE_TIMEOUT}). */
+    TLS_FAILED_TIMEOUT,
+    /**
+     * TLS handshakes refused because the peer's bytes are not TLS records (plaintext, junk, an SSLv2 hello) or a record
+     * failed its integrity check or size ({@link CloseReason#TLS_HANDSHAKE_FAILED}).
+     */
+    TLS_FAILED_NOT_TLS,
+    /**
+     * TLS handshakes ended by a fatal alert: sent by the peer, or by this side for a protocol error (no common protocol
+     * version or cipher suite, an unexpected or malformed message) ({@link CloseReason#TLS_HANDSHAKE_FAILED}).
+     */
+    TLS_FAILED_ALERT,
+    /** TLS handshakes cut by the peer: it closed or reset the connection after its first bytes, before the end. */
+    TLS_FAILED_PEER_GONE,
+    /**
+     * TLS handshakes refused for the client certificate ({@code tls-client-auth}): required and not sent, or not
+     * chaining to {@code tls-client-ca} ({@link CloseReason#TLS_HANDSHAKE_FAILED}).
+     */
+    TLS_FAILED_CLIENT_CERT
 }

@@ -243,6 +243,7 @@ public final class ServerConfig extends ConfigValues {
         public Builder tlsProtocols(String protocols) { return set(Setting.TLS_PROTOCOLS, protocols); }
         /** {@link Setting#TLS_HANDSHAKE_TIMEOUT}, whole milliseconds. */
         public Builder tlsHandshakeTimeout(Duration timeout) { return put(Setting.TLS_HANDSHAKE_TIMEOUT, timeout); }
+        public Builder tlsProxyProtocol(ProxyProtocol expected) { return set(Setting.TLS_PROXY_PROTOCOL, String.valueOf(expected)); }
 
         private Builder put(Setting setting, long value) { return store(setting, setting.checked(value)); }
         private Builder put(Setting setting, Duration value) { return store(setting, setting.checked(value)); }

@@ -63,7 +63,9 @@ public enum Setting {
     TLS_CLIENT_CA(Kind.OPTIONAL, "", 0, 0, "PEM file of the CA certificates that client certificates must chain to (for tls-client-auth)."),
     TLS_CLIENT_AUTH(Kind.AUTH, "none", 0, 0, "Client certificates: none, optional (asked for, checked if sent) or required."),
     TLS_PROTOCOLS(Kind.TEXT, "TLSv1.3,TLSv1.2", 0, 0, "TLS protocol versions offered, comma-separated."),
-    TLS_HANDSHAKE_TIMEOUT(Kind.MILLIS, "10s", 1, 3_600_000, "Close a TLS connection whose handshake is not done within this (PREFACE_TIMEOUT).");
+    TLS_HANDSHAKE_TIMEOUT(Kind.MILLIS, "10s", 1, 3_600_000, "Close a TLS connection whose handshake is not done within this (PREFACE_TIMEOUT)."),
+    TLS_PROXY_PROTOCOL(Kind.PROXY, "off", 0, 0, "PROXY protocol header expected first on each TLS connection, before the handshake: off, v1, v2 or any"
+            + " (HAProxy's send-proxy to an ssl server; header and handshake together within proxy-protocol-timeout + tls-handshake-timeout).");
 
     /** The value types a setting can have. */
     private enum Kind { TEXT, OPTIONAL, INT, SIZE, MILLIS, BOOL, EOL, PROXY, CHOICE, AUTH }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The TLS settings of a {@link ServerConfig} ({@code tls-port}, {@code tls-cert}, {@code tls-key},
  * {@code tls-key-password}, {@code tls-client-ca}, {@code tls-client-auth}, {@code tls-protocols},
- * {@code tls-handshake-timeout}), read as typed values. TLS is on when {@link #port()} is 0 or more.
+ * {@code tls-handshake-timeout}, {@code tls-proxy-protocol}), read as typed values. TLS is on when {@link #port()} is 0 or more.
  *
  * <p>Thread-safe (immutable).
  */
@@ -66,6 +66,11 @@ public final class TlsConfig {
 
     public Duration handshakeTimeout() {
         return Duration.ofMillis((Long) config.value(Setting.TLS_HANDSHAKE_TIMEOUT));
+    }
+
+    /** The PROXY header expected before each TLS handshake ({@code OFF}: none); its timeout is {@code proxy-protocol-timeout}. */
+    public ProxyProtocol proxyProtocol() {
+        return (ProxyProtocol) config.value(Setting.TLS_PROXY_PROTOCOL);
     }
 
     /** Whether {@code file} names a PKCS#12 key store (by its extension) rather than PEM. */

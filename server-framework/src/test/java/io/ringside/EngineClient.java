@@ -60,6 +60,15 @@ final class EngineClient implements AutoCloseable {
 
     /** Runs the whole handshake; {@code firstData} goes out in the same write as the client's last flight. */
     void handshake(String firstData) throws IOException {
+        handshake(new byte[0], firstData);
+    }
+
+    /**
+     * Runs the whole handshake, {@code before} (a PROXY header) in the same write as the ClientHello, so the
+     * server reads both at once; {@code firstData} in the same write as the client's last flight.
+     */
+    void handshake(byte[] before, String firstData) throws IOException {
+        byte[] prefix = before;
         engine.beginHandshake();
         for (int steps = 0; steps < 100; steps++) {
             HandshakeStatus hs = engine.getHandshakeStatus();
@@ -77,6 +86,12 @@ final class EngineClient implements AutoCloseable {
                     System.arraycopy(data, 0, both, flight.length, data.length);
                     flight = both;
                     firstData = "";
+                }
+                if (prefix.length > 0) {
+                    byte[] both = java.util.Arrays.copyOf(prefix, prefix.length + flight.length);
+                    System.arraycopy(flight, 0, both, prefix.length, flight.length);
+                    flight = both;
+                    prefix = new byte[0];
                 }
                 send(flight);
             } else if (hs == HandshakeStatus.NEED_TASK) {

@@ -95,6 +95,7 @@ class ServerConfigTest {
                 .set(Setting.TLS_PORT, "7001").set(Setting.TLS_CERT, "cert.pem").set(Setting.TLS_KEY, "key.pem")
                 .set(Setting.TLS_KEY_PASSWORD, "secret").set(Setting.TLS_CLIENT_CA, "ca.pem").set(Setting.TLS_CLIENT_AUTH, "Required")
                 .set(Setting.TLS_PROTOCOLS, "TLSv1.3").set(Setting.TLS_HANDSHAKE_TIMEOUT, "2s")
+                .set(Setting.TLS_PROXY_PROTOCOL, "any")
                 .build();
         ServerConfig typed = ServerConfig.builder()
                 .host("0.0.0.0").port(7000).workers(3).backlog(50)
@@ -114,6 +115,7 @@ class ServerConfigTest {
                 .rateLimitConnects(20).rateLimitGrace(Duration.ofSeconds(3))
                 .tlsPort(7001).tlsCert("cert.pem").tlsKey("key.pem").tlsKeyPassword("secret").tlsClientCa("ca.pem")
                 .tlsClientAuth(TlsConfig.ClientAuth.REQUIRED).tlsProtocols("TLSv1.3").tlsHandshakeTimeout(Duration.ofSeconds(2))
+                .tlsProxyProtocol(ProxyProtocol.ANY)
                 .build();
         assertEquals(settings(text), settings(typed));
         Map<String, String> defaults = settings(ServerConfig.defaults());
@@ -130,6 +132,7 @@ class ServerConfigTest {
         assertEquals(TlsConfig.ClientAuth.REQUIRED, typed.tlsClientAuth());
         assertEquals(java.util.List.of("TLSv1.3"), typed.tlsProtocols());
         assertEquals("secret", new String(typed.tlsKeyPassword()));
+        assertEquals(ProxyProtocol.ANY, typed.tlsProxyProtocol());
     }
 
     @Test

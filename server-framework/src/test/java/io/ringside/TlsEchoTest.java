@@ -210,7 +210,8 @@ class TlsEchoTest extends LoopbackServerTest {
                 s.getInputStream().read();
             }
         });
-        await(() -> server.stats().closed(CloseReason.PREFACE_FAILED) == 1, "the refused handshake counted");
+        await(() -> server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED) == 1, "the refused handshake counted");
+        assertEquals(1, server.stats().get(Metric.TLS_FAILED_CLIENT_CERT), "as a refused client certificate");
     }
 
     @Test

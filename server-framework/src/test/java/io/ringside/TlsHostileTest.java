@@ -92,7 +92,8 @@ class TlsHostileTest extends LoopbackServerTest {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertClosedByServer(s);
         }
-        await(() -> server.stats().closed(CloseReason.PREFACE_FAILED) == 1, "PREFACE_FAILED counted");
+        await(() -> server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED) == 1, "TLS_HANDSHAKE_FAILED counted");
+        assertEquals(1, server.stats().get(Metric.TLS_FAILED_NOT_TLS), "as not TLS");
         assertEchoWorks(tls);
         assertEquals(1, opened.get(), "only the good client reached a handler");
     }
@@ -117,9 +118,12 @@ class TlsHostileTest extends LoopbackServerTest {
                 assertClosedByServer(s);
             }
         }
-        await(() -> server.stats().closed(CloseReason.PREFACE_FAILED) + server.stats().closed(CloseReason.PEER_CLOSED) == 20,
+        await(() -> server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED) + server.stats().closed(CloseReason.PEER_CLOSED) == 20,
                 "every junk connection closed");
-        assertTrue(server.stats().closed(CloseReason.PREFACE_FAILED) >= 10, "refused: " + server.stats().closed(CloseReason.PREFACE_FAILED));
+        long refused = server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED);
+        assertTrue(refused >= 10, "refused: " + refused);
+        assertEquals(refused, server.stats().get(Metric.TLS_FAILED_NOT_TLS) + server.stats().get(Metric.TLS_FAILED_ALERT),
+                "each refused one counted once, as not TLS or as a protocol error");
         assertEchoWorks(tls);
         assertEquals(1, opened.get(), "no junk connection reached a handler");
     }
@@ -139,6 +143,7 @@ class TlsHostileTest extends LoopbackServerTest {
             assertClosedByServer(cut.channel.socket());
         }
         await(() -> server.stats().closed(CloseReason.PREFACE_TIMEOUT) == 2, "both closed at the handshake timeout");
+        await(() -> server.stats().get(Metric.TLS_FAILED_TIMEOUT) == 2, "both counted as handshake timeouts");
         assertEquals(0, opened.get());
     }
 

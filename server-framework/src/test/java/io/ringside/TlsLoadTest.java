@@ -112,7 +112,8 @@ class TlsLoadTest extends LoopbackServerTest {
         long heapAfter = usedHeapAfterGc();
         assertTrue(fdsAfter - fdsBefore <= 8, "descriptors: " + fdsBefore + " before, " + fdsAfter + " after " + cycles + " cycles");
         assertTrue(heapAfter - heapBefore < 64L << 20, "heap grew by " + (heapAfter - heapBefore) + " bytes over " + cycles + " cycles");
-        assertEquals(0, server.stats().closed(CloseReason.PREFACE_FAILED) + server.stats().closed(CloseReason.IO_ERROR));
+        assertEquals(0, server.stats().closed(CloseReason.PREFACE_FAILED) + server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED)
+                + server.stats().closed(CloseReason.IO_ERROR));
     }
 
     /** {@code n} connections from 4 threads: each handshakes, echoes one line and closes (close_notify). */

@@ -26,17 +26,26 @@ final class AdminPage {
 
     /** The sum of every series {@code name{...}} on the daemon's /metrics page now. */
     static long sum(int port, String name) throws IOException, InterruptedException {
+        return sum(port, name, "");
+    }
+
+    /** The sum of every series {@code name{...}} with the label {@code label="value"} on the page now. */
+    static long sum(int port, String name, String label, String value) throws IOException, InterruptedException {
+        return sum(port, name, label + "=\"" + value + "\"");
+    }
+
+    private static long sum(int port, String name, String labelled) throws IOException, InterruptedException {
         String page = get(port, "/metrics").body();
         double total = 0;
         boolean found = false;
         for (String line : page.split("\n")) {
-            if (line.startsWith(name + "{")) {
+            if (line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1).contains(labelled)) {
                 total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
             }
         }
         if (!found) {
-            throw new AssertionError("no " + name + " on the /metrics page of admin port " + port + ":\n" + page);
+            throw new AssertionError("no " + name + "{" + labelled + "} on the /metrics page of admin port " + port + ":\n" + page);
         }
         return (long) total;
     }

@@ -8,6 +8,7 @@ import io.ringside.ByteSpan;
 import io.ringside.CloseReason;
 import io.ringside.Connection;
 import io.ringside.LineHandler;
+import io.ringside.Metric;
 import io.ringside.ProxyProtocol;
 import io.ringside.ServerConfig;
 import io.ringside.server.RingsideServer;
@@ -17,6 +18,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real HAProxy (Debian's 2.6, started by this test with its own configuration on loopback, stopped by its
@@ -33,15 +36,24 @@ import org.junit.jupiter.api.Timeout;
  * counts 127.0.0.5 and 127.0.0.6, not HAProxy's own address; HAProxy's health checks
  * ({@code check-send-proxy}) arrive as LOCAL connections, with the proxy's own address.
  *
- * <p>TLS backends behind HAProxy ({@code server ... ssl send-proxy-v2}) come with the TLS listener: its
- * transport goes over the PROXY header reader ({@code ProxyTransportFactory.then(tlsLayer)}), and this test
- * then gets a backend with {@code ssl verify none send-proxy-v2} to it.
+ * <p>TLS backends: HAProxy's plain frontends forward to TLS listeners with {@code tls-proxy-protocol}
+ * ({@code server ... ssl verify none send-proxy-v2}, and {@code send-proxy} over TLS 1.2), each to a server
+ * expecting exactly that version; the handler, behind the header and the handshake, sees 127.0.0.5 and every
+ * line comes back in order. The certificate is a self-signed one made by {@code openssl} (one command).
  */
 @Timeout(120)
 class HaproxyProxyProtocolIT {
     private static final Queue<String> OPENS = new ConcurrentLinkedQueue<>();
+    /** Lines each client sends through a TLS backend, in one write, and reads back in order. */
+    private static final int LINES = 200;
     private static RingsideServer v1Server;
     private static RingsideServer v2Server;
+    private static RingsideServer tlsV1Server;
+    private static RingsideServer tlsV2Server;
+    private static int tlsV1Front;
+    private static int tlsV2Front;
+    @TempDir
+    static Path keys;
     private static DaemonProcess daemon;
     private static HaproxyProcess haproxy;
     private static int v1Front;
@@ -73,11 +85,23 @@ class HaproxyProxyProtocolIT {
         return new RingsideServer(config, AddressHandler::new).start();
     }
 
+    /** A server whose TLS listener expects {@code version} before the handshake (its plain listener none). */
+    private static RingsideServer tlsServer(ProxyProtocol version) throws IOException {
+        ServerConfig config = ServerConfig.builder().port(0).workers(2).tlsPort(0).tlsCert(keys.resolve("cert.pem").toString())
+                .tlsKey(keys.resolve("key.pem").toString()).tlsProxyProtocol(version).build();
+        return new RingsideServer(config, AddressHandler::new).start();
+    }
+
     @BeforeAll
     static void start() throws Exception {
         HaproxyProcess.require();
+        OpenSsl.selfSigned(keys.resolve("cert.pem"), keys.resolve("key.pem"), "localhost");
         v1Server = server(ProxyProtocol.V1);
         v2Server = server(ProxyProtocol.V2);
+        tlsV1Server = tlsServer(ProxyProtocol.V1);
+        tlsV2Server = tlsServer(ProxyProtocol.V2);
+        tlsV1Front = DaemonProcess.freePort();
+        tlsV2Front = DaemonProcess.freePort();
         daemon = DaemonProcess.start(0, "echo", "--proxy-protocol", "v2", "--max-connections-per-address", "1");
         v1Front = DaemonProcess.freePort();
         v2Front = DaemonProcess.freePort();
@@ -114,8 +138,19 @@ class HaproxyProxyProtocolIT {
                 "    option tcp-check",
                 "    tcp-check send health\\n",
                 "    tcp-check expect string health",
-                "    server ringside 127.0.0.1:" + v2Server.localAddress().getPort() + " send-proxy-v2 check check-send-proxy inter 200ms")),
-                v1Front, v2Front, daemonFront, checksFront);
+                "    server ringside 127.0.0.1:" + v2Server.localAddress().getPort() + " send-proxy-v2 check check-send-proxy inter 200ms",
+                "frontend fe_tls_v1",
+                "    bind 127.0.0.1:" + tlsV1Front,
+                "    default_backend be_tls_v1",
+                "backend be_tls_v1",
+                "    server ringside 127.0.0.1:" + tlsV1Server.tlsAddress().orElseThrow().getPort()
+                        + " ssl verify none ssl-max-ver TLSv1.2 send-proxy",
+                "frontend fe_tls_v2",
+                "    bind 127.0.0.1:" + tlsV2Front,
+                "    default_backend be_tls_v2",
+                "backend be_tls_v2",
+                "    server ringside 127.0.0.1:" + tlsV2Server.tlsAddress().orElseThrow().getPort() + " ssl verify none send-proxy-v2")),
+                v1Front, v2Front, daemonFront, checksFront, tlsV1Front, tlsV2Front);
     }
 
     @AfterAll
@@ -126,7 +161,7 @@ class HaproxyProxyProtocolIT {
         if (daemon != null) {
             daemon.close();
         }
-        for (RingsideServer s : new RingsideServer[] {v1Server, v2Server}) {
+        for (RingsideServer s : new RingsideServer[] {v1Server, v2Server, tlsV1Server, tlsV2Server}) {
             if (s != null) {
                 s.stop();
             }
@@ -158,6 +193,35 @@ class HaproxyProxyProtocolIT {
                 assertEquals("hello through haproxy", in.readLine());
             }
         }
+    }
+
+    @Test
+    void tlsBackendsWithSendProxyV2AndSendProxyTellTheHandlerTheClientsAddressAndEchoEveryLine() throws Exception {
+        for (int front : new int[] {tlsV2Front, tlsV1Front}) {
+            try (Socket s = client("127.0.0.5", front)) {
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < LINES; i++) {
+                    lines.append("line ").append(i).append(" through haproxy to TLS\n");
+                }
+                s.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = in(s);
+                String open = in.readLine();
+                String expected = "OPEN remote=/127.0.0.5:" + s.getLocalPort() + " local=/127.0.0.1:" + front + " proxy=/127.0.0.1:";
+                assertTrue(open != null && open.startsWith(expected), "front " + front + ": " + open + "\nexpected " + expected
+                        + "\n" + haproxy.log());
+                for (int i = 0; i < LINES; i++) {
+                    assertEquals("line " + i + " through haproxy to TLS", in.readLine(), "front " + front);
+                }
+            }
+        }
+        for (RingsideServer server : new RingsideServer[] {tlsV1Server, tlsV2Server}) {
+            assertEquals(0, server.stats().closed(CloseReason.BAD_PROXY_HEADER), "every header was the expected version");
+            assertEquals(0, server.stats().closed(CloseReason.PREFACE_FAILED) + server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED),
+                    "every handshake and record was good");
+        }
+        assertTrue(tlsV1Server.stats().get(Metric.TLS_HANDSHAKES_TLS12) >= 1, "ssl-max-ver TLSv1.2: " + tlsV1Server.stats());
+        assertEquals(0, tlsV1Server.stats().get(Metric.TLS_HANDSHAKES_TLS13));
+        assertTrue(tlsV2Server.stats().get(Metric.TLS_HANDSHAKES_TLS13) >= 1, "HAProxy's default, TLS 1.3: " + tlsV2Server.stats());
     }
 
     @Test

@@ -178,6 +178,47 @@ class TlsDaemonIT {
         }
     }
 
+    /**
+     * The handshake counters on the daemon's {@code /metrics}: s_client over TLS 1.3 with a client certificate and
+     * over TLS 1.2 without one (optional), s_client with a certificate the client CA did not issue (refused), a
+     * plaintext request and a connection that never starts its handshake (closed at the 500 ms timeout).
+     */
+    @Test
+    void handshakesAndTheirFailuresAreCountedOnMetrics() throws Exception {
+        int tlsPort = DaemonProcess.freePort();
+        int adminPort = DaemonProcess.freePort();
+        try (DaemonProcess d = startTls(tlsPort, "echo", cert, key, "--tls-client-auth", "optional",
+                "--tls-client-ca", clientCert.toString(), "--tls-handshake-timeout", "500ms", "--admin-port", Integer.toString(adminPort))) {
+            OpenSsl.Run with = OpenSsl.client(tlsPort, cert, "tls13 with cert\n", "-tls1_3",
+                    "-cert", clientCert.toString(), "-key", clientKey.toString());
+            assertTrue(with.output().contains("tls13 with cert\n"), with.output());
+            OpenSsl.Run without = OpenSsl.client(tlsPort, cert, "tls12 without\n", "-tls1_2");
+            assertTrue(without.output().contains("tls12 without\n"), without.output());
+            OpenSsl.Run wrong = OpenSsl.client(tlsPort, cert, "refused cert\n", "-cert", cert.toString(), "-key", key.toString());
+            assertFalse(wrong.output().contains("refused cert\n"), wrong.output());
+            try (Socket plain = new Socket("127.0.0.1", tlsPort); Socket silent = new Socket("127.0.0.1", tlsPort)) {
+                plain.setSoTimeout(20_000);
+                silent.setSoTimeout(20_000);
+                plain.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                plain.getInputStream().readAllBytes(); // the alert, then the close
+                assertEquals(-1, silent.getInputStream().read(), "closed at the handshake timeout");
+            }
+            String failures = "ringside_tls_handshake_failures_total";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (AdminPage.sum(adminPort, failures, "kind", "timeout") < 1 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20); // counted as the connection closes, just after the client saw it
+            }
+            assertEquals(1, AdminPage.sum(adminPort, "ringside_tls_handshakes_total", "protocol", "TLSv1.3"));
+            assertEquals(1, AdminPage.sum(adminPort, "ringside_tls_handshakes_total", "protocol", "TLSv1.2"));
+            assertEquals(1, AdminPage.sum(adminPort, failures, "kind", "client_cert"), "the certificate the client CA did not issue");
+            assertEquals(1, AdminPage.sum(adminPort, failures, "kind", "not_tls"));
+            assertEquals(1, AdminPage.sum(adminPort, failures, "kind", "timeout"));
+            assertEquals(0, AdminPage.sum(adminPort, failures, "kind", "alert") + AdminPage.sum(adminPort, failures, "kind", "peer_gone"));
+            assertEquals(2, AdminPage.sum(adminPort, "ringside_connections_closed_total", "reason", "tls_handshake_failed"));
+            assertCleanLog(d.log());
+        }
+    }
+
     @Test
     void anOptionalClientCertificate() throws Exception {
         int tlsPort = DaemonProcess.freePort();

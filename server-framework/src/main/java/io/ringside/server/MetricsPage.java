@@ -4,6 +4,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.ringside.Metric;
+import io.ringside.internal.connection.StateGauge;
 import io.ringside.internal.loop.LoopMeters;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code _total} suffixes and histogram buckets follow the format exactly.
  *
  * <p>Every {@link Metric} is a counter {@code ringside_<name>_total{worker="N"}}, with {@code worker="acceptor"}
- * for the acceptor's share; a new constant (a TLS handshake counter, say) appears on the page without a change
- * here. Closes are {@code ringside_connections_closed_total{worker,reason}}; the gauges and histograms come from
+ * for the acceptor's share; a new constant appears on the page without a change here. Closes are
+ * {@code ringside_connections_closed_total{worker,reason}}; the TLS handshake counters are two families by protocol
+ * and kind ({@link TlsSeries}); the gauges and histograms come from
  * each loop's {@link LoopMeters}; a {@link ServiceMetrics} adds the service's own values.
  *
  * <p>Thread-safe: {@link #write} runs on the admin thread and reads counters other threads write (each value
@@ -58,6 +60,9 @@ final class MetricsPage {
         List<LoopMeters> loops = meters.get();
         PageBuilder page = new PageBuilder();
         for (Metric m : Metric.values()) {
+            if (TlsSeries.labelled(m)) {
+                continue; // in their families, by protocol and kind
+            }
             long[] values = new long[workers.size()];
             for (int w = 0; w < values.length; w++) {
                 values[w] = workers.get(w).get(m);
@@ -65,12 +70,14 @@ final class MetricsPage {
             page.perWorker(true, "ringside_" + m.name().toLowerCase(Locale.ROOT), MetricHelp.of(m), values, s.get(m));
         }
         page.closes(s, workers);
+        TlsSeries.addTo(page, workers);
         long[] open = new long[workers.size()];
         for (int w = 0; w < open.length; w++) {
             open[w] = workers.get(w).openConnections();
         }
         page.perWorker(false, "ringside_connections_open", "Connections open now (registered with a worker, not yet closed).",
                 open, -1);
+        connectionsByState(page, loops);
         page.loopGauge(loops, "ringside_handoff_ring_depth", "Accepted connections waiting on a worker's hand-off ring.",
                 LoopMeters::handoffDepth);
         page.loopGauge(loops, "ringside_output_buffer_bytes",
@@ -97,6 +104,23 @@ final class MetricsPage {
             sink.commit();
         }
         return page.build();
+    }
+
+    /** {@code ringside_connections_by_state{worker,state}}: each loop's own counts, kept as its connections change. */
+    private static void connectionsByState(PageBuilder page, List<LoopMeters> loops) {
+        StateGauge.Shown[] kinds = StateGauge.Shown.values();
+        long[][] values = new long[kinds.length][loops.size()];
+        List<String> labels = new java.util.ArrayList<>();
+        for (int k = 0; k < kinds.length; k++) {
+            labels.add(kinds[k].label());
+            for (int w = 0; w < loops.size(); w++) {
+                values[k][w] = loops.get(w).connections(kinds[k]);
+            }
+        }
+        page.perWorkerBy(false, "ringside_connections_by_state", "Open connections by what they do now: connecting (outbound),"
+                + " preface (PROXY header or TLS handshake not done), open, read_paused (the handler, a rate limit, offloads),"
+                + " output_paused (above the high watermark, the output budget), half_closed (input ended, replies go on),"
+                + " closing (after the flush).", "state", labels, values);
     }
 
     /** Collects one source's values so a source that fails half-way adds nothing. */

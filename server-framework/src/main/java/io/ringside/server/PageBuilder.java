@@ -79,6 +79,28 @@ final class PageBuilder {
         addAll(p);
     }
 
+    /**
+     * A counter (or a gauge) per worker and value of {@code label}: {@code values[i][w]} is {@code labelValues.get(i)}'s
+     * on worker w.
+     */
+    void perWorkerBy(boolean counter, String name, String help, String label, List<String> labelValues, long[][] values) {
+        CounterSnapshot.Builder c = CounterSnapshot.builder().name(name).help(help);
+        GaugeSnapshot.Builder g = GaugeSnapshot.builder().name(name).help(help);
+        for (int i = 0; i < values.length; i++) {
+            for (int w = 0; w < values[i].length; w++) {
+                Labels labels = Labels.of(label, labelValues.get(i), "worker", Integer.toString(w));
+                if (counter) {
+                    c.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(values[i][w]).build());
+                } else {
+                    g.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(values[i][w]).build());
+                }
+            }
+        }
+        Pending p = new Pending();
+        p.add(name, counter ? c.build() : g.build());
+        addAll(p);
+    }
+
     void loopGauge(List<LoopMeters> loops, String name, String help, ToLongFunction<LoopMeters> value) {
         long[] v = new long[loops.size()];
         for (int w = 0; w < v.length; w++) {

@@ -75,6 +75,9 @@ public interface ConnectionContext {
     /** The output budget and rate limits the loop's server shares among its workers. */
     Protection protection();
 
+    /** The loop's connections by what they do now; {@link StateGauge#update} moves their counts. */
+    StateGauge stateGauge();
+
     /** Called once by a connection as it closes, after its counters and before its handler hears it. */
     void closed(TransportConnection c, CloseReason reason, long unflushedBytes);
 }

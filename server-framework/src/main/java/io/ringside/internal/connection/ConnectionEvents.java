@@ -175,7 +175,7 @@ public final class ConnectionEvents {
         OutputBudgetGuard.closed(c);
         RateGuard.closed(c);
         c.context.closed(c, why, lost); // counted before the peer can see the close
-        c.transport.close();
+        c.transport.close(why);
         if (!c.handlerOpened && !c.outbound) {
             return; // closed during the transport's preface: the handler never heard of it (one opened by a connect did)
         }
@@ -197,6 +197,7 @@ public final class ConnectionEvents {
             c.rawAboveHighWatermark = false;
             if (held) {
                 c.holds &= ~ReadHolds.BACKPRESSURE;
+                StateGauge.update(c);
                 if (c.input.hasUnscanned() || c.context.draining()) {
                     c.queueLeftOver(); // a draining connection must go on to read to the end
                 }
@@ -227,6 +228,7 @@ public final class ConnectionEvents {
     /** Holds reading for {@code reason} (a {@link ReadHolds} bit). */
     static void hold(TransportConnection c, int reason) {
         c.holds |= reason;
+        StateGauge.update(c);
         c.transport.interest(c.wantsRead(), c.output.pending() > 0);
     }
 
@@ -234,6 +236,7 @@ public final class ConnectionEvents {
     static void release(TransportConnection c, int reason) {
         if ((c.holds & reason) != 0) {
             c.holds &= ~reason;
+            StateGauge.update(c);
             if (c.input.hasUnscanned() || c.context.draining() || c.state == ConnectionState.INPUT_ENDED
                     || c.transport.hasBufferedInput()) {
                 c.queueLeftOver();

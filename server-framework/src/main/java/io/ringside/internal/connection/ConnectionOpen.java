@@ -33,7 +33,7 @@ public final class ConnectionOpen {
         c.transport.bind(task -> c.context.execute(c, () -> {
             task.run();
             ConnectionEvents.onReady(c, true, true); // what the transport's task unblocked: read and flush
-        }));
+        }), c.context.counters());
         if (!c.transport.established()) {
             c.timeouts.prefaceTimeout(prefaceTimeoutNanos);
             if (c.context.draining()) {
@@ -58,6 +58,7 @@ public final class ConnectionOpen {
      */
     public static void connecting(TransportConnection c, long timeoutNanos, boolean pending, Exception failure) {
         c.connecting = true;
+        StateGauge.update(c);
         c.timeouts.prefaceTimeout(timeoutNanos);
         if (failure != null || c.context.draining() || !pending) {
             c.context.execute(c, () -> settle(c, failure));
@@ -96,6 +97,7 @@ public final class ConnectionOpen {
     /** Connected: the handler opens and what it was sent meanwhile goes out (after a client preface, if any). */
     private static void connected(TransportConnection c) {
         c.connecting = false;
+        StateGauge.update(c);
         if (!c.transport.established()) {
             c.transport.interest(true, c.output.pending() > 0); // a client preface (TLS): read as an accepted one's
             return;
@@ -112,6 +114,7 @@ public final class ConnectionOpen {
 
     private static void openHandler(TransportConnection c) {
         c.handlerOpened = true;
+        StateGauge.update(c);
         c.timeouts.handlerOpened(c.context.turnNanos());
         Dispatcher.run(c, () -> c.handler.onOpen(c));
     }

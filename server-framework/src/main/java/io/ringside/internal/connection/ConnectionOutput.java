@@ -136,6 +136,7 @@ abstract class ConnectionOutput implements Connection {
                 c.rawAboveHighWatermark = true; // raw: the handler pauses the other side; this one reads on
             } else {
                 c.holds |= ReadHolds.BACKPRESSURE;
+                StateGauge.update(c);
             }
         }
         if (!c.serving && !c.flushQueued) {

@@ -73,6 +73,8 @@ public final class TransportConnection extends ConnectionOutput {
     private volatile InetSocketAddress admittedAs;
     /** Index in the loop's connection table (swap-remove), -1 outside it. */
     public int slot = -1;
+    /** The {@link StateGauge.Shown} kind it is counted as (an ordinal), -1 when not counted. */
+    int shownKind = -1;
 
     public TransportConnection(long id, ConnectionContext context, Transport transport, LineHandler handler,
                                InetSocketAddress admittedAs) {
@@ -107,9 +109,7 @@ public final class TransportConnection extends ConnectionOutput {
     }
 
     /** The address admission counted this connection under (null when it does not track addresses). */
-    public InetSocketAddress admittedAs() {
-        return admittedAs;
-    }
+    public InetSocketAddress admittedAs() { return admittedAs; }
 
     /** Admission now counts this connection under {@code client} (from its PROXY header). */
     void admittedAs(InetSocketAddress client) {
@@ -129,6 +129,7 @@ public final class TransportConnection extends ConnectionOutput {
     void moveTo(ConnectionState next) {
         assert state.canMoveTo(next) : this + ": " + state + " -> " + next;
         state = next;
+        StateGauge.update(this);
     }
 
     boolean wantsRead() {
@@ -151,8 +152,6 @@ public final class TransportConnection extends ConnectionOutput {
     TransportConnection self() {
         return this;
     }
-
-    // ---- Connection ----------------------------------------------------------------------------
 
     @Override
     public long id() {

@@ -1,6 +1,7 @@
 package io.ringside.internal.loop;
 
 import io.ringside.internal.buffer.BufferPool;
+import io.ringside.internal.connection.StateGauge;
 import io.ringside.internal.stats.LoopHistogram;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +27,7 @@ public final class LoopMeters {
     private final BufferPool readPool;
     private final BufferPool writePool;
     private final ConnectionTable connections;
+    private final StateGauge states;
     /**
      * For the acceptor's worker choice, written by the loop (lazySet) and read racily: when the current turn's work
      * began (0: waiting, not in a turn), and the recent turns' length (each turn's, or the previous value less a
@@ -37,8 +39,9 @@ public final class LoopMeters {
     private long deadlineNanos;
     private boolean hasDeadline;
 
-    LoopMeters(Handoff handoff, BufferPool readPool, BufferPool writePool, ConnectionTable connections) {
+    LoopMeters(Handoff handoff, BufferPool readPool, BufferPool writePool, ConnectionTable connections, StateGauge states) {
         this.handoff = handoff;
+        this.states = states;
         this.connections = connections;
         this.readPool = readPool;
         this.writePool = writePool;
@@ -86,6 +89,11 @@ public final class LoopMeters {
         long since = busySince.get();
         long current = since == 0 ? 0 : now - since;
         return Math.max(current, recentTurnNanos.get());
+    }
+
+    /** Any thread: the loop's connections that do {@code kind} now (counted by the loop as they change). */
+    public long connections(StateGauge.Shown kind) {
+        return states.count(kind);
     }
 
     /** How long each turn's work took (from the end of the wait to the end of the turn). */

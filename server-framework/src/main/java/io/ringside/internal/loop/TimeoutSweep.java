@@ -3,6 +3,7 @@ package io.ringside.internal.loop;
 import io.ringside.internal.connection.ConnectionEvents;
 import io.ringside.internal.connection.OutputBudget;
 import io.ringside.internal.connection.OutputBudgetGuard;
+import io.ringside.internal.connection.StateGauge;
 
 /**
  * A worker's periodic check of the idle, line and preface timeouts: once per {@value #INTERVAL_MILLIS} ms (their
@@ -20,6 +21,8 @@ final class TimeoutSweep {
     private static final long REVIEW_SPACING_NANOS = 10_000_000L;
 
     private final OutputBudget budget;
+    /** The worker's connections by state: checked against a fresh look at each sweep when assertions are on. */
+    private final StateGauge states;
     /** Starts at "now" (nanoTime may be negative: a start at 0 would be wrong). */
     private long nextNanos;
     /** The budget's crossings this worker has answered with a review. */
@@ -27,12 +30,13 @@ final class TimeoutSweep {
     private long lastReviewNanos;
 
     TimeoutSweep(long nowNanos) {
-        this(nowNanos, OutputBudget.OFF);
+        this(nowNanos, OutputBudget.OFF, new StateGauge());
     }
 
-    TimeoutSweep(long nowNanos, OutputBudget budget) {
+    TimeoutSweep(long nowNanos, OutputBudget budget, StateGauge states) {
         this.nextNanos = nowNanos + INTERVAL_NANOS;
         this.budget = budget;
+        this.states = states;
         this.lastReviewNanos = nowNanos - REVIEW_SPACING_NANOS;
     }
 
@@ -72,5 +76,6 @@ final class TimeoutSweep {
                 OutputBudgetGuard.review(connections.get(i), now);
             }
         }
+        assert !due || states.matches(connections.size(), connections::get) : "connections by state drifted from their states";
     }
 }

@@ -11,6 +11,7 @@ import io.ringside.internal.connection.ConnectionEvents;
 import io.ringside.internal.connection.ConnectionTasks;
 import io.ringside.internal.connection.Limits;
 import io.ringside.internal.connection.Protection;
+import io.ringside.internal.connection.StateGauge;
 import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.framing.InputSpan;
 import io.ringside.internal.framing.LineFramer;
@@ -47,6 +48,7 @@ public final class WorkerContext implements ConnectionContext {
     private final BufferPool writePool;
     private final InputSpan span = new InputSpan();
     private final Counters counters = new Counters();
+    private final StateGauge stateGauge = new StateGauge();
     private final ConnectionLog log = new ConnectionLog(LOG);
     private final Limits limits;
     private final Executor offloads;
@@ -101,6 +103,7 @@ public final class WorkerContext implements ConnectionContext {
     public void adopt(TransportConnection c) {
         connections.add(c);
         counters.increment(Metric.OPENED);
+        StateGauge.update(c);
     }
 
     /** Serves each connection that had lines left over, once, in arrival order. */
@@ -226,6 +229,11 @@ public final class WorkerContext implements ConnectionContext {
     @Override
     public Protection protection() {
         return protection;
+    }
+
+    @Override
+    public StateGauge stateGauge() {
+        return stateGauge;
     }
 
     @Override

@@ -69,9 +69,9 @@ public final class WorkerLoop implements Runnable {
         this.context = new WorkerContext(config, offloads, admission, selector::wakeup, protection);
         context.network(selector, connectionIds, config.tcpNoDelay());
         this.handoff = new Handoff(config.ringSize(), this::register);
-        this.sweep = new TimeoutSweep(System.nanoTime(), protection.budget());
+        this.sweep = new TimeoutSweep(System.nanoTime(), protection.budget(), context.stateGauge());
         this.lagWarningNanos = config.loopLagWarning().toNanos();
-        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool(), context.connections);
+        this.meters = new LoopMeters(handoff, context.readPool(), context.writePool(), context.connections, context.stateGauge());
     }
 
     /** Closes the selector of a loop that was built but never started (a failed server start). */

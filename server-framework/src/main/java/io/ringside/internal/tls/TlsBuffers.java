@@ -103,6 +103,17 @@ final class TlsBuffers {
         return n >= HEADER && n >= HEADER + (netIn.getShort(3) & 0xffff);
     }
 
+    /**
+     * The socket ended without the peer's close_notify: -1 (TLS 1.3 peers often just close, and what came before
+     * was whole records), unless a record was cut after the handshake; during it, a cut record is the peer leaving.
+     */
+    int endOfStream(boolean established) throws TransportException {
+        if (netIn.position() > 0 && established) {
+            throw new TransportException(CloseReason.PREFACE_FAILED, "TLS record cut by the end of the stream (" + netIn.position() + " bytes)");
+        }
+        return -1;
+    }
+
     ByteBuffer netInForUnwrap() {
         return netIn.flip();
     }

@@ -1,6 +1,7 @@
 package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
+import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The calls of one {@link TlsTransport} into its {@link SSLEngine}: wrap and unwrap through its
  * {@link TlsBuffers} (an engine's refusal becomes a {@link TransportException}, closing as
- * {@link CloseReason#PREFACE_FAILED}), and its delegated tasks handed to another thread.
+ * {@link CloseReason#TLS_HANDSHAKE_FAILED} during the handshake, counted by {@link TlsHandshake}, and as
+ * {@link CloseReason#PREFACE_FAILED} after it), and its delegated tasks handed to another thread.
  *
  * <p>Confined to the connection's worker, except the tasks, which run on the executor given.
  */
@@ -24,21 +26,26 @@ final class TlsEngine {
 
     private final SSLEngine engine;
     private final TlsBuffers buffers;
+    private final TlsHandshake handshake;
+    /** Whether the engine was given bytes to decrypt or asked to send: only then has it anything to close. */
+    private boolean spoke;
 
-    TlsEngine(SSLEngine engine, TlsBuffers buffers) {
+    TlsEngine(SSLEngine engine, TlsBuffers buffers, TlsHandshake handshake) {
         this.engine = engine;
         this.buffers = buffers;
+        this.handshake = handshake;
     }
 
     /** One wrap into the (empty) ciphertext buffer; it grows once if the session's packets grew. */
     SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, boolean established) throws IOException {
         for (int tries = 0; ; tries++) {
+            spoke = true;
             ByteBuffer out = buffers.ciphertextForWrap();
             SSLEngineResult r;
             try {
                 r = engine.wrap(srcs, offset, length, out);
             } catch (SSLException | RuntimeException e) {
-                throw failed(e, established);
+                throw failed(e, established, -1, -1);
             } finally {
                 buffers.ciphertextWrapped();
             }
@@ -51,20 +58,62 @@ final class TlsEngine {
 
     /** One unwrap of the ciphertext read into {@code target}. */
     SSLEngineResult unwrap(ByteBuffer target, boolean established) throws IOException {
+        spoke = true;
         ByteBuffer in = buffers.netInForUnwrap();
+        int start = in.position(); // an unwrap takes one record at most: the one starting here
         try {
             return engine.unwrap(in, target);
         } catch (SSLException | RuntimeException e) { // a JDK parser's slip on hostile bytes is refused input too
-            throw failed(e, established);
+            throw failed(e, established, byteAt(in, start), byteAt(in, start + 1)); // the refused record's type and major version
         } finally {
             buffers.netInUnwrapped();
         }
     }
 
-    private static TransportException failed(Exception e, boolean established) {
-        String what = established ? "TLS record refused: " : "TLS handshake failed: ";
+    /** Whether the engine ever wrapped or unwrapped (a connection refused before its first TLS byte did not). */
+    boolean spoke() {
+        return spoke;
+    }
+
+    /**
+     * The transport closes: the engine's close_notify (or the alert of a failure) goes out in one non-blocking
+     * write at best, when {@code write} (no task holds the engine) and the engine ever spoke (a peer refused before
+     * its first TLS byte, for its PROXY header, hears no TLS); then the socket closes and the buffers go back.
+     */
+    void close(Transport socket, boolean write) {
+        if (spoke) {
+            closeOutbound(socket, write);
+        }
+        socket.close();
+        buffers.releaseAll();
+    }
+
+    private void closeOutbound(Transport socket, boolean write) {
+        try {
+            engine.closeOutbound();
+            if (write) {
+                for (int i = 0; i < 4 && buffers.writeCiphertext(socket) && !engine.isOutboundDone(); i++) {
+                    engine.wrap(TlsBuffers.NONE, 0, 1, buffers.ciphertextForWrap());
+                    buffers.ciphertextWrapped();
+                }
+                buffers.writeCiphertext(socket);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("TLS close_notify not sent: {}", e.toString());
+        }
+    }
+
+    private static int byteAt(ByteBuffer b, int i) {
+        return i < b.limit() ? b.get(i) & 0xff : -1;
+    }
+
+    /** A refusal of the engine: during the handshake counted by kind ({@link TlsHandshake#failed}), after it a refused record. */
+    private TransportException failed(Exception e, boolean established, int type, int major) {
+        if (!established) {
+            return handshake.failed(e, type, major);
+        }
         String why = e instanceof SSLException ? e.getMessage() : e.toString();
-        return new TransportException(CloseReason.PREFACE_FAILED, what + why, e);
+        return new TransportException(CloseReason.PREFACE_FAILED, "TLS record refused: " + why, e);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
+import io.ringside.internal.stats.Counters;
 import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * TLS with the JDK's {@link SSLEngine} over the socket's {@link Transport}: the connection above reads
@@ -21,29 +20,28 @@ import org.slf4j.LoggerFactory;
  * posted back to the loop, which then drives the connection again.
  *
  * <p>After the handshake it also answers what the engine needs (TLS 1.3 session tickets, KeyUpdate);
- * a TLS 1.2 renegotiation started by the client is refused (the connection closes, {@link CloseReason#PREFACE_FAILED}).
+ * {@link TlsHandshake} counts how the handshake ended and refuses a TLS 1.2 renegotiation started by the client.
  *
  * <p>Confined to the connection's worker, except the delegated tasks, which run on {@code tasks} and
  * touch only the engine (whose methods are thread-safe) until they post their end to the loop.
  */
 public final class TlsTransport implements Transport {
-    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
     /** Engine steps (wrap, unwrap, task start) per call at most: a broken engine cannot spin the worker. */
     private static final int MAX_STEPS = 64;
 
-    /** The transport below: the socket, or one that read a PROXY header off it first. */
+    /** The transport below: the socket, or one that reads a PROXY header off it first (its addresses are passed on). */
     private final Transport socket;
     private final SSLEngine engine;
     private final Executor tasks;
     private final TlsBuffers buffers;
     private final TlsEngine calls;
+    /** The handshake's end, counted once in the worker's counters; the renegotiation check after it. */
+    private final TlsHandshake handshake;
     /** Runs a task on the connection's loop and then has the loop drive the connection (read, flush). */
     private Executor loop = Runnable::run;
     private boolean established;
     /** The handshake ended outside a read (while flushing): the next read tells the connection, which opens its handler. */
     private boolean establishedUnread;
-    /** After the handshake: a protocol before TLS 1.3, where a new handshake is a renegotiation. */
-    private boolean renegotiable;
     /** A delegated task runs on {@code tasks}: the engine is not driven until its end is posted back. */
     private boolean taskRunning;
     /** The peer's close_notify arrived: what was decrypted before it is delivered, then end of stream. */
@@ -60,12 +58,19 @@ public final class TlsTransport implements Transport {
         this.engine = engine;
         this.tasks = tasks;
         this.buffers = new TlsBuffers(engine.getSession());
-        this.calls = new TlsEngine(engine, buffers);
+        this.handshake = new TlsHandshake(engine);
+        this.calls = new TlsEngine(engine, buffers, handshake);
     }
 
     @Override
     public void bind(Executor onLoop) {
         this.loop = onLoop;
+    }
+
+    @Override
+    public void bind(Executor onLoop, Counters counters) {
+        this.loop = onLoop;
+        handshake.bind(counters);
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class TlsTransport implements Transport {
         // a record waiting while ciphertext cannot be sent waits for the socket's room, not for the next turn;
         // an end of stream (close_notify, or the socket's) read with the last data is reported next turn
         return !taskRunning && (buffers.hasPlaintext() || inboundDone || socketEnded || establishedUnread
-                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()));
+                || (buffers.mayHoldRecord() && !buffers.hasCiphertextOut()) || socket.hasBufferedInput());
     }
 
     @Override
@@ -99,7 +104,11 @@ public final class TlsTransport implements Transport {
         if (!inboundDone && !socketEnded && buffers.netIn().hasRemaining()) {
             socketEnded = socket.read(buffers.netIn()) < 0;
         }
-        n = drive(dst);
+        try {
+            n = drive(dst);
+        } catch (TransportException e) {
+            throw established ? e : handshake.refused(e);
+        }
         if (n > 0) {
             return n;
         }
@@ -107,17 +116,9 @@ public final class TlsTransport implements Transport {
             return -1;
         }
         if (socketEnded && !taskRunning) {
-            return endOfStream();
+            return buffers.endOfStream(established); // without the peer's close_notify
         }
         return 0;
-    }
-
-    /** The socket ended without the peer's close_notify: end of stream, unless a record was cut. */
-    private int endOfStream() throws TransportException {
-        if (buffers.netInBytes() > 0) {
-            throw new TransportException(CloseReason.PREFACE_FAILED, "TLS record cut by the end of the stream (" + buffers.netInBytes() + " bytes)");
-        }
-        return -1; // no close_notify: TLS 1.3 peers often just close, and the lines before it were whole records
     }
 
     @Override
@@ -240,13 +241,9 @@ public final class TlsTransport implements Transport {
         if (hs == HandshakeStatus.FINISHED && !established) {
             established = true;
             establishedUnread = true;
-            renegotiable = !"TLSv1.3".equals(engine.getSession().getProtocol());
-            LOG.debug("TLS handshake done: {} {}", engine.getSession().getProtocol(), engine.getSession().getCipherSuite());
-            return true;
-        }
-        if (established && renegotiable && hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED
-                && !engine.isInboundDone() && !engine.isOutboundDone()) {
-            throw new TransportException(CloseReason.PREFACE_FAILED, "TLS renegotiation refused");
+            handshake.finished();
+        } else if (established) {
+            handshake.afterHandshake(hs);
         }
         return true;
     }
@@ -266,26 +263,22 @@ public final class TlsTransport implements Transport {
         updateInterest();
     }
 
+    /** Closed for {@code why} before the handshake ended: a timeout or a peer gone is counted as the handshake's end. */
+    @Override
+    public void close(CloseReason why) {
+        if (!closed && !established) {
+            handshake.closedEarly(why, socket.established(), calls.spoke());
+        }
+        close();
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            engine.closeOutbound();
-            if (!taskRunning) {
-                for (int i = 0; i < 4 && buffers.writeCiphertext(socket) && !engine.isOutboundDone(); i++) {
-                    engine.wrap(TlsBuffers.NONE, 0, 1, buffers.ciphertextForWrap()); // close_notify, or the alert of a failure
-                    buffers.ciphertextWrapped();
-                }
-                buffers.writeCiphertext(socket); // best effort: one non-blocking write, then the socket closes
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("TLS close_notify not sent: {}", e.toString());
-        }
-        socket.close();
-        buffers.releaseAll();
+        calls.close(socket, !taskRunning);
     }
 
     @Override
@@ -296,5 +289,10 @@ public final class TlsTransport implements Transport {
     @Override
     public InetSocketAddress localAddress() {
         return socket.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return socket.proxyAddress(); // over a PROXY header reader: the proxy; the two others are the header's
     }
 }

@@ -4,6 +4,7 @@ import io.ringside.TlsConfig;
 import io.ringside.internal.transport.SocketTransport;
 import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportFactory;
+import io.ringside.internal.transport.TransportLayer;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.ExecutorService;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * old one. The engines' delegated tasks run on this factory's threads ({@code ringside-tls-N}, one per
  * core, started on demand, ended after a minute idle).
  *
+ * <p>As a {@link TransportLayer} it lays TLS over another transport: behind a proxy ({@code tls-proxy-protocol}),
+ * {@code proxyHeaders.then(tlsFactory)} reads the PROXY header off the socket first and hands TLS the bytes after it.
+ *
  * <p>Thread-safe: {@link #open} runs on the workers, {@link #reload} on any thread.
  */
-public final class TlsTransportFactory implements TransportFactory, AutoCloseable {
+public final class TlsTransportFactory implements TransportFactory, TransportLayer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TlsTransportFactory.class);
 
     private final TlsConfig tls;
@@ -91,6 +95,12 @@ public final class TlsTransportFactory implements TransportFactory, AutoCloseabl
 
     @Override
     public Transport open(SocketTransport socket) {
+        return over(socket);
+    }
+
+    /** A server engine of the current context over {@code inner} (the socket, or the PROXY header reader over it). */
+    @Override
+    public Transport over(Transport inner) {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
@@ -101,7 +111,7 @@ public final class TlsTransportFactory implements TransportFactory, AutoCloseabl
             p.setWantClientAuth(true);
         }
         engine.setSSLParameters(p);
-        return new TlsTransport(socket, engine, tasks);
+        return new TlsTransport(inner, engine, tasks);
     }
 
     @Override

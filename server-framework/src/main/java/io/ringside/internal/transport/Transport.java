@@ -1,6 +1,8 @@
 package io.ringside.internal.transport;
 
+import io.ringside.CloseReason;
 import io.ringside.internal.buffer.OutputQueue;
+import io.ringside.internal.stats.Counters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -88,8 +90,24 @@ public interface Transport extends OutputQueue.BufferSink {
     default void bind(Executor onLoop) {
     }
 
+    /**
+     * {@link #bind(Executor)} for an accepted connection, with its worker's {@code counters}, for a transport that
+     * counts its own events there (TLS handshakes done and failed); written on the worker only.
+     */
+    default void bind(Executor onLoop, Counters counters) {
+        bind(onLoop);
+    }
+
     /** Releases the transport (closes the socket). Idempotent; never throws. */
     void close();
+
+    /**
+     * {@link #close()} as the connection closes for {@code why}: a transport with a preface may count how it ended
+     * (a TLS handshake cut by {@link CloseReason#PREFACE_TIMEOUT} or by the peer). Idempotent; never throws.
+     */
+    default void close(CloseReason why) {
+        close();
+    }
 
     /** The peer's address; null when unknown (the socket is gone, or there is none). */
     InetSocketAddress remoteAddress();
