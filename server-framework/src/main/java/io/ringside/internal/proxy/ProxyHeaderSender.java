@@ -1,8 +1,8 @@
 package io.ringside.internal.proxy;
 
+import io.ringside.internal.transport.LayeredTransport;
 import io.ringside.internal.transport.Transport;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 
@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Confined to the connection's worker.
  */
-public final class ProxyHeaderSender implements Transport {
+public final class ProxyHeaderSender extends LayeredTransport {
     private final Transport socket;
     private final ByteBuffer header;
     private final ByteBuffer[] headerArray;
@@ -24,6 +24,7 @@ public final class ProxyHeaderSender implements Transport {
     private boolean finAfterHeader;
 
     public ProxyHeaderSender(Transport socket, byte[] header) {
+        super(socket);
         this.socket = socket;
         this.header = ByteBuffer.wrap(header);
         this.headerArray = new ByteBuffer[] {this.header};
@@ -91,11 +92,6 @@ public final class ProxyHeaderSender implements Transport {
     }
 
     @Override
-    public boolean finishConnect() throws IOException {
-        return socket.finishConnect();
-    }
-
-    @Override
     public void bind(Executor onLoop) {
         socket.bind(onLoop);
     }
@@ -103,20 +99,5 @@ public final class ProxyHeaderSender implements Transport {
     @Override
     public void close() {
         socket.close();
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return socket.remoteAddress();
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return socket.localAddress();
-    }
-
-    @Override
-    public InetSocketAddress proxyAddress() {
-        return socket.proxyAddress();
     }
 }
