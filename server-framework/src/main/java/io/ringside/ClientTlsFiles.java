@@ -80,11 +80,14 @@ final class ClientTlsFiles {
     }
 
     private static Collection<? extends Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(pem)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(pem + ": not PEM certificates (" + e.getMessage() + ")", e);
+        byte[] text = Files.readAllBytes(pem);
+        Collection<? extends Certificate> certs = List.of();
+        if (new String(text, StandardCharsets.ISO_8859_1).contains("-----BEGIN CERTIFICATE-----")) {
+            try {
+                certs = CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(text));
+            } catch (GeneralSecurityException e) {
+                throw new IOException(pem + ": damaged PEM certificate (" + e.getMessage() + ")", e);
+            }
         }
         if (certs.isEmpty()) {
             throw new IOException(pem + ": no PEM certificate (BEGIN CERTIFICATE) in it");

@@ -119,11 +119,46 @@ class OutboundTlsTest extends LoopbackServerTest {
         await(() -> listenerOpens.get() == 2, "the backend's TLS connections opened");
     }
 
+    @Test
+    void moreThanTheHighWatermarkQueuedBeforeTheHandshakeDoesNotStallIt() throws Exception {
+        startEcho();
+        InetSocketAddress backend = tlsAddress();
+        ConnectOptions options = tls(trustingTheServer());
+        int lines = 20_000;
+        AtomicInteger echoed = new AtomicInteger();
+        InetSocketAddress front = startFront(() -> new LineHandler() {
+            @Override
+            public void onLine(Connection client, ByteSpan line) {
+                Connection out = client.connect(backend, Duration.ofSeconds(20), options, new LineHandler() {
+                    @Override
+                    public void onLine(Connection c, ByteSpan reply) {
+                        if (echoed.incrementAndGet() == lines) {
+                            client.writeLine("all " + lines + " back");
+                        }
+                    }
+                });
+                for (int i = 0; i < lines; i++) { // 1 MB, 16 times the front's high watermark: reading is held
+                    out.write("line ").writeAscii(1_000_000_000L + i).writeLine(" padding to fifty bytes ......");
+                }
+            }
+        }, "OUTPUT_HIGH_WATERMARK", "64k", "OUTPUT_LOW_WATERMARK", "16k");
+        try (Socket client = new Socket(front.getAddress(), front.getPort())) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("all " + lines + " back", readLine(client.getInputStream()), "the handshake read its replies while held");
+        }
+        assertEquals(0, front().stats().closed(CloseReason.CONNECT_TIMEOUT));
+    }
+
     private io.ringside.server.RingsideServer front;
 
     /** A second server (2 workers, plain) whose handlers connect out; stopped after the test. */
-    private InetSocketAddress startFront(HandlerFactory factory) throws IOException {
-        front = new io.ringside.server.RingsideServer(ServerConfig.builder().port(0).workers(2).build(), factory).start();
+    private InetSocketAddress startFront(HandlerFactory factory, String... settings) throws IOException {
+        ServerConfig.Builder b = ServerConfig.builder().port(0).workers(2);
+        for (int i = 0; i < settings.length; i += 2) {
+            b.set(Setting.valueOf(settings[i]), settings[i + 1]);
+        }
+        front = new io.ringside.server.RingsideServer(b.build(), factory).start();
         resources.add(front::stop);
         return front.localAddress();
     }

@@ -134,7 +134,7 @@ public final class TransportConnection extends ConnectionOutput {
     }
 
     boolean wantsRead() {
-        return state == ConnectionState.OPEN && holds == 0;
+        return state == ConnectionState.OPEN && (holds == 0 || !handlerOpened); // before onOpen its preface reads, held or not
     }
 
     void queueLeftOver() {
