@@ -198,8 +198,13 @@ class OutboundTlsTest extends LoopbackServerTest {
         OutboundRecorder out = connectAndAwaitClose(tlsAddress(), tls(trustingTheServer().serverName("wrong.example")),
                 Duration.ofSeconds(10), "never sent");
         assertEquals(List.of("close:TLS_HANDSHAKE_FAILED"), out.events);
-        assertEquals(1, server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED));
-        await(() -> server.stats().closed(CloseReason.PREFACE_FAILED) == 1, "the listener side refused too (the client's alert)");
+        await(() -> server.stats().closed(CloseReason.TLS_HANDSHAKE_FAILED) == 2, "both sides closed for it (the listener's by the client's alert)");
+        assertEquals(1, server.stats().get(Metric.TLS_FAILED_ALERT), "the listener's handshake counted by kind");
+        long failed = 0;
+        for (Metric m : Metric.values()) {
+            failed += m.name().startsWith("TLS_FAILED_") ? server.stats().get(m) : 0;
+        }
+        assertEquals(1, failed, "the outbound handshake is not counted in the listener's TLS metrics");
         assertEquals(0, listenerOpens.get(), "nothing reached the listener's handler");
     }
 
