@@ -6,12 +6,14 @@
 #   libmemcached-tools   memccapable (MemccapableIT) and memcaslap (MemcaslapIT)
 #   python3-pymemcache   pymemcache for Debian's /usr/bin/python3 (PymemcacheIT)
 #   nutcracker           twemproxy 0.5, the sharding proxy in front of three daemons (MemcachedShardIT)
-#   haproxy              Debian's HAProxy 2.6, the PROXY protocol sender of HaproxyProxyProtocolIT
+#   haproxy              Debian's HAProxy 2.6, the PROXY protocol sender of HaproxyProxyProtocolIT, and the
+#                        PROXY header parser (accept-proxy) behind the relay in ProxyTlsIT
 #   iproute2             ip, to bring up the loopback of the private network namespace in which
 #                        ReusePortHandoverIT runs a hand-over with net.ipv4.tcp_migrate_req=1
 #   systemd              systemd-analyze verify of config/systemd/ringside.service (DeploymentFilesIT);
 #                        installed only for the tool, no service is started
-#   openssl              openssl req/s_client: the TLS tests' certificates and client (TlsDaemonIT)
+#   openssl              openssl req/s_client/s_server: the TLS tests' certificates and client (TlsDaemonIT),
+#                        the relay's TLS target (ProxyTlsIT)
 #
 # Run by the build before the integration tests (integration-tests/pom.xml, pre-integration-test). A test
 # that cannot find one of these fails with a message naming this script; none of them skips.

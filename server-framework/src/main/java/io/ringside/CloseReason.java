@@ -35,6 +35,13 @@ public enum CloseReason {
      * {@link Metric#TLS_FAILED_ALERT}, {@link Metric#TLS_FAILED_CLIENT_CERT}). The handler never heard of the
      * connection. (A handshake that times out closes as {@link #PREFACE_TIMEOUT}; one the peer leaves, as
      * {@link #PEER_CLOSED} or {@link #IO_ERROR}.)
+     *
+     * <p>On an outbound connection ({@link ConnectOptions#tls()}) its handler hears it in onClose, never onOpen: the
+     * server's certificate is not trusted or does not name the server ({@link ClientTls} verifies both), no protocol
+     * or cipher suite in common, a client certificate the server refused, a peer that does not speak TLS, or one that
+     * closed during the handshake. The TCP connect itself succeeded (else {@link #CONNECT_FAILED}); a handshake not
+     * done within the connect timeout is {@link #CONNECT_TIMEOUT}. Logged at debug with the engine's reason; not
+     * counted in the listener's TLS handshake metrics.
      */
     TLS_HANDSHAKE_FAILED,
     /**
@@ -42,7 +49,10 @@ public enum CloseReason {
      * address, no descriptor left. Its handler hears {@link LineHandler#onClose} with this reason and never onOpen.
      */
     CONNECT_FAILED,
-    /** An outbound connection was not made within its connect timeout; as {@link #CONNECT_FAILED}, no onOpen. */
+    /**
+     * An outbound connection was not made within its connect timeout (with TLS: connected and its handshake done);
+     * as {@link #CONNECT_FAILED}, no onOpen.
+     */
     CONNECT_TIMEOUT,
     /**
      * The listener expects a PROXY protocol header ({@code proxy-protocol}) and the connection did not start

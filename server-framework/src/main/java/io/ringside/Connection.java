@@ -163,7 +163,19 @@ public interface Connection {
      *
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
-    Connection connect(InetSocketAddress address, Duration timeout, LineHandler handler);
+    default Connection connect(InetSocketAddress address, Duration timeout, LineHandler handler) {
+        return connect(address, timeout, ConnectOptions.PLAIN, handler);
+    }
+
+    /**
+     * {@link #connect(InetSocketAddress, Duration, LineHandler)} with TLS and/or a PROXY header to send
+     * ({@link ConnectOptions}): the handler hears onOpen once connected and, with TLS, once the handshake is done
+     * (the server's certificate verified); the timeout covers both. A handshake or verification that fails ends
+     * in onClose with {@link CloseReason#TLS_HANDSHAKE_FAILED}, never onOpen, and nothing is thrown.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    Connection connect(InetSocketAddress address, Duration timeout, ConnectOptions options, LineHandler handler);
 
     /** Stops delivering lines and reading from the socket until {@link #resumeReading()}. */
     void pauseReading();

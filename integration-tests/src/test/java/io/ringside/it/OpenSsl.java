@@ -69,6 +69,18 @@ final class OpenSsl {
     }
 
     /**
+     * A test CA ({@code CN=Ringside Test CA}, self-signed) and a certificate for {@code dnsName} and 127.0.0.1
+     * signed by it ({@code CA:FALSE}), EC keys in PKCS#8: two openssl commands.
+     */
+    static void caSigned(Path caCert, Path caKey, Path cert, Path key, String dnsName) throws IOException, InterruptedException {
+        ok("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey.toString(),
+                "-out", caCert.toString(), "-days", "30", "-subj", "/CN=Ringside Test CA");
+        ok("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(),
+                "-out", cert.toString(), "-days", "30", "-subj", "/CN=" + dnsName, "-CA", caCert.toString(), "-CAkey", caKey.toString(),
+                "-addext", "subjectAltName=DNS:" + dnsName + ",IP:127.0.0.1", "-addext", "basicConstraints=CA:FALSE");
+    }
+
+    /**
      * An interactive {@code s_client} (no {@code -ign_eof}, so its commands work: a line {@code K} sends
      * a KeyUpdate asking for one back, {@code R} renegotiates): the test types lines and waits for what
      * comes back. Closing it destroys the process.

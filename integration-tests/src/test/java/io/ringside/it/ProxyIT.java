@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class ProxyIT {
     private static final Pattern SUMMARY = Pattern.compile(
-            "proxy: relayed (\\d+) connections \\((\\d+) connects failed\\), reading paused (\\d+) times for back-pressure,"
+            "proxy: relayed (\\d+) connections \\((\\d+) connects failed, (\\d+) TLS handshakes failed\\), reading paused (\\d+) times"
+                    + " for back-pressure,"
                     + " largest pending output (\\d+) bytes");
 
     private static void assertCleanLog(String log) {
@@ -41,12 +42,12 @@ class ProxyIT {
         assertFalse(log.contains("\tat "), log);
     }
 
-    /** The proxy's stop line: relays, connect failures, read pauses, largest pending output. */
+    /** The proxy's stop line: relays, connect failures, read pauses, largest pending output, TLS handshake failures. */
     private static long[] summary(String log) {
         Matcher m = SUMMARY.matcher(log);
         assertTrue(m.find(), "no relay summary in the log:\n" + log);
-        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4))};
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(4)),
+                Long.parseLong(m.group(5)), Long.parseLong(m.group(3))};
     }
 
     private static String target(ByteEchoServer echo) throws IOException {

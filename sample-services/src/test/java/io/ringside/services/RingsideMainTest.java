@@ -130,6 +130,35 @@ class RingsideMainTest {
     }
 
     @Test
+    void proxysTargetTlsAndProxyHeaderOptionsAreCheckedAtStart(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-tls-ca", "ca.pem"));
+        assertEquals("ringside: --to-tls-ca needs --to-tls\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-tls-server-name", "backend.test"));
+        assertEquals("ringside: --to-tls-server-name needs --to-tls\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-tls", "--to-tls-ca", dir.resolve("none.pem").toString()));
+        assertEquals("ringside: --to-tls-ca " + dir.resolve("none.pem") + ": TLS: no such file: " + dir.resolve("none.pem") + "\n", errText());
+        err.reset();
+        Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-tls", "--to-tls-ca", junk.toString()));
+        assertEquals("ringside: --to-tls-ca " + junk + ": " + junk + ": no PEM certificate (BEGIN CERTIFICATE) in it\n", errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-tls", "--to-tls-server-name", "no spaces"));
+        assertTrue(errText().startsWith("ringside: --to-tls-server-name: server name 'no spaces' is not a DNS name or an IP address"), errText());
+        assertEquals(1, errText().lines().count(), errText());
+        err.reset();
+        assertEquals(2, run("proxy", "--port", "0", "--to", "127.0.0.1:80", "--to-proxy-protocol", "v3"));
+        assertEquals("ringside: --to-proxy-protocol 'v3': expected v1 or v2\n", errText());
+        err.reset();
+        assertEquals(0, run("proxy", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--to-tls", "--to-tls-ca", "--to-tls-server-name", "--to-proxy-protocol", "--tls-port"}) {
+            assertTrue(help.contains(option), "proxy --help lacks " + option);
+        }
+    }
+
+    @Test
     void memcachedsShortOptionsAreAliasesOfTheSettings() throws Exception {
         CommandLine cli = new CommandLine(RingsideMain.commandSpec());
         CommandLine.ParseResult sub = cli.parseArgs("memcached", "-p", "12345", "-l", "0.0.0.0", "-c", "10", "-t", "2",

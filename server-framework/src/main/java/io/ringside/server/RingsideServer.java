@@ -2,6 +2,7 @@ package io.ringside.server;
 
 import com.google.common.base.Preconditions;
 import io.ringside.CloseReason;
+import io.ringside.ConnectOptions;
 import io.ringside.HandlerFactory;
 import io.ringside.LineHandler;
 import io.ringside.Metric;
@@ -56,7 +57,6 @@ public final class RingsideServer implements AutoCloseable {
     private volatile AcceptorLoop acceptor;
     /** Published by start() before {@code started}; read by localAddress() on any thread. */
     private volatile InetSocketAddress localAddress;
-    /** The TLS listener's address and transports (null without one); published by start() like localAddress. */
     /** Published by start() before {@code started}; its addresses are read on any thread. */
     private volatile Listeners listeners;
     /** Where Connection.offload calls run; created by start(), shut down by stop(). */
@@ -158,13 +158,17 @@ public final class RingsideServer implements AutoCloseable {
      *                               is posted after its worker's very last turn: then it is dropped unheard)
      * @throws IllegalArgumentException when {@code timeout} is not positive
      */
-    public void connect(InetSocketAddress address, Duration timeout, LineHandler handler) {
+    public void connect(InetSocketAddress address, Duration timeout, LineHandler handler) { connect(address, timeout, ConnectOptions.PLAIN, handler); }
+
+    /** {@link #connect(InetSocketAddress, Duration, LineHandler)} with TLS or a PROXY header: see {@link ConnectOptions}. */
+    public void connect(InetSocketAddress address, Duration timeout, ConnectOptions options, LineHandler handler) {
         Preconditions.checkNotNull(address, "address");
+        Preconditions.checkNotNull(options, "options");
         Preconditions.checkNotNull(handler, "handler");
         Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "connect timeout must be positive: %s", timeout);
         Preconditions.checkState(started && !stopped, "the server is not running");
         List<WorkerLoop> loops = workers;
-        loops.get(Math.floorMod(nextConnect.getAndIncrement(), loops.size())).connect(address, timeout.toNanos(), handler);
+        loops.get(Math.floorMod(nextConnect.getAndIncrement(), loops.size())).connect(address, timeout.toNanos(), options, handler);
     }
 
     /** The bound address (the actual port when the configured port was 0). */

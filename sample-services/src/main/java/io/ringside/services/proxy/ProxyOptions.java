@@ -1,14 +1,18 @@
 package io.ringside.services.proxy;
 
+import io.ringside.ClientTls;
+import io.ringside.ProxyProtocol;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
  * The proxy's own options, parsed on the main thread before the server starts: {@code HOST:PORT} addresses
- * ({@code [v6]:PORT} too) and the connect timeout. Every bad value is an {@link IllegalArgumentException} with a
+ * ({@code [v6]:PORT} too), the connect timeout, TLS to the target (its files read now) and the PROXY header to send. Every bad value is an {@link IllegalArgumentException} with a
  * one-line message for the user. Stateless.
  */
 public final class ProxyOptions {
@@ -64,6 +68,50 @@ public final class ProxyOptions {
             throw new IllegalArgumentException(option + " " + text + ": write an IPv6 address in brackets, [::1]:PORT");
         }
         return new String[] {host, text.substring(colon + 1)};
+    }
+
+    /**
+     * The TLS to the target ({@code --to-tls}, {@code --to-tls-ca}, {@code --to-tls-server-name}), read now: null
+     * without {@code --to-tls}.
+     */
+    public static ClientTls targetTls(boolean on, String caFile, String serverName) {
+        if (!on) {
+            if (caFile != null || serverName != null) {
+                throw new IllegalArgumentException((caFile != null ? "--to-tls-ca" : "--to-tls-server-name") + " needs --to-tls");
+            }
+            return null;
+        }
+        ClientTls.Builder b = ClientTls.builder();
+        if (caFile != null) {
+            b.trustPem(Path.of(caFile));
+        }
+        if (serverName != null) {
+            try {
+                b.serverName(serverName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--to-tls-server-name: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return b.build();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--to-tls" + (caFile != null ? "-ca " + caFile : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --to-proxy-protocol}: v1 or v2 (any case); none when not given. */
+    public static ProxyProtocol targetProxyProtocol(String text) {
+        if (text == null) {
+            return ProxyProtocol.OFF;
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("v1")) {
+            return ProxyProtocol.V1;
+        }
+        if (t.equals("v2")) {
+            return ProxyProtocol.V2;
+        }
+        throw new IllegalArgumentException("--to-proxy-protocol '" + text + "': expected v1 or v2");
     }
 
     /** A positive duration: {@code 500ms}, {@code 10s}, {@code 2m}, or bare milliseconds. */

@@ -23,30 +23,34 @@ import java.time.Duration;
  *     drain's deadline) closes the other at once: nothing is left waiting for a peer that is gone. A stop ends
  *     both inputs (the drain), which ends both sides cleanly.</li>
  * </ul>
- * TLS on either side and a PROXY header to the target belong to the transports, not here: the listener's
- * transport factory for the client side, the outbound transport (the framework's {@code Connector} hook) for the
- * target side; this class stays as it is.
+ * TLS on either side and a PROXY header to the target belong to the transports, not here: the TLS listener
+ * ({@code tls-port}) for the client side, {@link RelayTarget}'s connect options for the target side (TLS with the
+ * target's certificate verified; a PROXY header the framework sends first). A target that fails the TLS handshake
+ * closes the client at once, as a failed connect does.
  *
  * <p>Confined to one worker: the target side is connected from the client side's worker, so both sides and
  * their handlers live on it, and they call each other's connection directly.
  */
 public final class RelaySide extends LineHandler {
     private final RelayStats stats;
-    /** Client side only: where to connect, and how long that may take. Null on the target side. */
-    private final InetSocketAddress target;
-    private final Duration connectTimeout;
+    /** Client side only: where and how to connect. Null on the target side. */
+    private final RelayTarget target;
     private RelaySide partner;
     private Connection connection;
 
-    private RelaySide(RelayStats stats, InetSocketAddress target, Duration connectTimeout) {
+    private RelaySide(RelayStats stats, RelayTarget target) {
         this.stats = stats;
         this.target = target;
-        this.connectTimeout = connectTimeout;
     }
 
-    /** The client side of a new relay: it connects to {@code target} once accepted. */
+    /** The client side of a new relay: it connects to {@code target} (plain TCP) once accepted. */
     public static RelaySide client(InetSocketAddress target, Duration connectTimeout, RelayStats stats) {
-        return new RelaySide(stats, target, connectTimeout);
+        return client(RelayTarget.plain(target, connectTimeout), stats);
+    }
+
+    /** The client side of a new relay: it connects to {@code target} (with its TLS and PROXY header) once accepted. */
+    public static RelaySide client(RelayTarget target, RelayStats stats) {
+        return new RelaySide(stats, target);
     }
 
     @Override
@@ -55,9 +59,9 @@ public final class RelaySide extends LineHandler {
         c.readRaw();
         if (target != null) {
             stats.relayOpened();
-            partner = new RelaySide(stats, null, null);
+            partner = new RelaySide(stats, null);
             partner.partner = this;
-            partner.connection = c.connect(target, connectTimeout, partner);
+            partner.connection = c.connect(target.address(), target.connectTimeout(), target.optionsFor(c), partner);
         }
     }
 
@@ -91,6 +95,8 @@ public final class RelaySide extends LineHandler {
     public void onClose(Connection c, CloseReason reason) {
         if (reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT) {
             stats.connectFailed();
+        } else if (reason == CloseReason.TLS_HANDSHAKE_FAILED) {
+            stats.tlsFailed(); // the target's certificate did not verify, or it speaks no TLS: the client is closed
         }
         Connection other = partner == null ? null : partner.connection;
         if (other == null || !other.isOpen()) {

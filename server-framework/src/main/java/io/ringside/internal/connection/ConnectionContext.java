@@ -1,6 +1,7 @@
 package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
+import io.ringside.ConnectOptions;
 import io.ringside.LineHandler;
 import io.ringside.ScheduledTask;
 import io.ringside.internal.buffer.BufferPool;
@@ -63,7 +64,7 @@ public interface ConnectionContext {
      * Opens an outbound connection on this loop ({@link io.ringside.Connection#connect}): registered and counted,
      * its handler told later how it went (never during this call).
      */
-    TransportConnection connect(InetSocketAddress address, long timeoutNanos, LineHandler handler);
+    TransportConnection connect(InetSocketAddress address, long timeoutNanos, ConnectOptions options, LineHandler handler);
 
     /**
      * A connection that admission counted under {@code counted} comes from {@code client} (its PROXY header

@@ -144,8 +144,9 @@ public final class ConnectionEvents {
         }
         CloseReason expired = c.timeouts.expired(now, c.context.limits(), c.handlerOpened);
         if (expired == CloseReason.PREFACE_TIMEOUT) {
-            c.context.log().debug(c, c.connecting ? "connect not done in time, closing" : "transport preface not finished in time, closing", null);
-            closeNow(c, c.connecting ? CloseReason.CONNECT_TIMEOUT : expired);
+            c.context.log().debug(c, c.outbound ? "connect (and its TLS handshake) not done in time, closing"
+                    : "transport preface not finished in time, closing", null);
+            closeNow(c, c.outbound ? CloseReason.CONNECT_TIMEOUT : expired);
         } else if (expired == CloseReason.LINE_TIMEOUT) {
             c.context.log().warnRateLimited(c, "line not finished within {} ms, closing", c.context.limits().lineTimeoutNanos / 1_000_000);
             closeNow(c, expired);

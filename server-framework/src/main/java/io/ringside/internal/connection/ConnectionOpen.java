@@ -2,6 +2,7 @@ package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
 import io.ringside.Metric;
+import io.ringside.internal.transport.TransportException;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,9 +10,10 @@ import java.net.InetSocketAddress;
  * header, a TLS handshake; bounded by the preface timeout), then the handler's onOpen. An accepted connection
  * that closes before that never reaches its handler: no onOpen, no onClose.
  *
- * <p>An outbound connection (a connect) first waits for its socket to connect, bounded by its connect timeout
- * (the same clock as a preface's); its handler created it, so it always hears onClose: with
- * {@link CloseReason#CONNECT_FAILED} or {@link CloseReason#CONNECT_TIMEOUT} (and no onOpen) when the connect fails.
+ * <p>An outbound connection (a connect) first waits for its socket to connect, then for its transport's preface
+ * (a client's TLS handshake), both bounded by its connect timeout (the same clock as a preface's); its handler
+ * created it, so it always hears onClose: with {@link CloseReason#CONNECT_FAILED}, {@link CloseReason#CONNECT_TIMEOUT}
+ * or {@link CloseReason#TLS_HANDSHAKE_FAILED} (and no onOpen) when the connect or the handshake fails.
  *
  * <p>Stateless; every method runs on the connection's loop.
  */
@@ -30,10 +32,7 @@ public final class ConnectionOpen {
      * {@code prefaceTimeoutNanos}, 0: no limit).
      */
     public static void open(TransportConnection c, long prefaceTimeoutNanos) {
-        c.transport.bind(task -> c.context.execute(c, () -> {
-            task.run();
-            ConnectionEvents.onReady(c, true, true); // what the transport's task unblocked: read and flush
-        }), c.context.counters());
+        bind(c);
         if (!c.transport.established()) {
             c.timeouts.prefaceTimeout(prefaceTimeoutNanos);
             if (c.context.draining()) {
@@ -57,11 +56,29 @@ public final class ConnectionOpen {
      * stop, is settled by a task after the current handler call: the handler never hears of it inside connect().
      */
     public static void connecting(TransportConnection c, long timeoutNanos, boolean pending, Exception failure) {
+        bind(c);
         c.connecting = true;
         StateGauge.update(c);
         c.timeouts.prefaceTimeout(timeoutNanos);
         if (failure != null || c.context.draining() || !pending) {
             c.context.execute(c, () -> settle(c, failure));
+        }
+    }
+
+    /**
+     * Lends the transport the connection's loop: a task it ran elsewhere (a TLS handshake's) ends there, then a read
+     * and a flush. An accepted connection's transport also gets the worker's counters (the listener's TLS handshakes);
+     * an outbound one's handshakes are not counted there (a failed one is counted as its close reason).
+     */
+    private static void bind(TransportConnection c) {
+        java.util.concurrent.Executor onLoop = task -> c.context.execute(c, () -> {
+            task.run();
+            ConnectionEvents.onReady(c, true, true); // what the transport's task unblocked: read and flush
+        });
+        if (c.outbound) {
+            c.transport.bind(onLoop);
+        } else {
+            c.transport.bind(onLoop, c.context.counters());
         }
     }
 
@@ -71,7 +88,7 @@ public final class ConnectionOpen {
         } else if (c.context.draining()) {
             ConnectionEvents.closeNow(c, CloseReason.SERVER_STOP);
         } else {
-            connected(c);
+            onConnectable(c); // connected at once: the transports above the socket start their prefaces (TLS) too
         }
     }
 
@@ -80,6 +97,10 @@ public final class ConnectionOpen {
         boolean done;
         try {
             done = c.transport.finishConnect();
+        } catch (TransportException e) { // connected, but a layer over the socket refused to start (TLS)
+            c.context.log().debug(c, "connect to " + c.remoteAddress() + ": " + e.getMessage(), null);
+            ConnectionEvents.closeNow(c, e.reason());
+            return;
         } catch (java.io.IOException | RuntimeException e) {
             connectFailed(c, e);
             return;
@@ -121,11 +142,12 @@ public final class ConnectionOpen {
 
     /**
      * Before the handler is opened: after a read of the preface, whether to go on to the handler. A peer
-     * that leaves, or a stop, during the preface closes the connection; the handler never hears of it.
+     * that leaves, or a stop, during the preface closes the connection; the handler never hears of it (but an
+     * outbound connection's handler hears onClose, {@link CloseReason#TLS_HANDSHAKE_FAILED} for a server that left).
      */
     static boolean prefaceDone(TransportConnection c, int n) {
-        if (n < 0) {
-            ConnectionEvents.closeNow(c, CloseReason.PEER_CLOSED);
+        if (n < 0) { // an outbound connection's server that leaves during its handshake failed it, for its handler
+            ConnectionEvents.closeNow(c, c.outbound ? CloseReason.TLS_HANDSHAKE_FAILED : CloseReason.PEER_CLOSED);
             return false;
         }
         if (!c.transport.established()) {

@@ -1,6 +1,7 @@
 package io.ringside.internal.connection;
 
 import io.ringside.CloseReason;
+import io.ringside.ConnectOptions;
 import io.ringside.Connection;
 import io.ringside.EndOfLine;
 import io.ringside.LineHandler;
@@ -133,7 +134,7 @@ public final class TransportConnection extends ConnectionOutput {
     }
 
     boolean wantsRead() {
-        return state == ConnectionState.OPEN && holds == 0;
+        return state == ConnectionState.OPEN && (holds == 0 || !handlerOpened); // before onOpen its preface reads, held or not
     }
 
     void queueLeftOver() {
@@ -218,14 +219,13 @@ public final class TransportConnection extends ConnectionOutput {
     }
 
     @Override
-    public Connection connect(InetSocketAddress address, Duration timeout, LineHandler handler) {
+    public Connection connect(InetSocketAddress address, Duration timeout, ConnectOptions options, LineHandler handler) {
         assert context.inLoop();
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
-        }
-        return context.connect(address, timeout.toNanos(), handler);
+        com.google.common.base.Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "connect timeout must be positive: %s", timeout);
+        return context.connect(address, timeout.toNanos(), options, handler);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ringside.internal.loop;
 
 import io.ringside.CloseReason;
+import io.ringside.ConnectOptions;
 import io.ringside.LineHandler;
 import io.ringside.Metric;
 import io.ringside.ScheduledTask;
@@ -197,8 +198,8 @@ public final class WorkerContext implements ConnectionContext {
     }
 
     @Override
-    public TransportConnection connect(InetSocketAddress address, long timeoutNanos, LineHandler handler) {
-        return connector.connect(address, timeoutNanos, handler);
+    public TransportConnection connect(InetSocketAddress address, long timeoutNanos, ConnectOptions options, LineHandler handler) {
+        return connector.connect(address, timeoutNanos, options, handler);
     }
 
     @Override

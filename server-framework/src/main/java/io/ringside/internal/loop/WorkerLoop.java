@@ -1,6 +1,7 @@
 package io.ringside.internal.loop;
 
 import io.ringside.CloseReason;
+import io.ringside.ConnectOptions;
 import io.ringside.HandlerFactory;
 import io.ringside.LineHandler;
 import io.ringside.Metric;
@@ -100,8 +101,8 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** Any thread: opens an outbound connection on this loop; its handler hears how it went (see Connection.connect). */
-    public void connect(InetSocketAddress address, long timeoutNanos, LineHandler handler) {
-        context.inbox.post(null, () -> context.connect(address, timeoutNanos, handler));
+    public void connect(InetSocketAddress address, long timeoutNanos, ConnectOptions options, LineHandler handler) {
+        context.inbox.post(null, () -> context.connect(address, timeoutNanos, options, handler));
     }
 
     /** Starts the drain: finish received lines, flush, close; force-close what is left at the deadline. */

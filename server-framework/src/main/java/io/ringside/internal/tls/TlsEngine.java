@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The calls of one {@link TlsTransport} into its {@link SSLEngine}: wrap and unwrap through its
  * {@link TlsBuffers} (an engine's refusal becomes a {@link TransportException}, closing as
  * {@link CloseReason#TLS_HANDSHAKE_FAILED} during the handshake, counted by {@link TlsHandshake}, and as
- * {@link CloseReason#PREFACE_FAILED} after it), and its delegated tasks handed to another thread.
+ * {@link CloseReason#PREFACE_FAILED} after it), a client's start of the handshake, the close_notify of a close or a
+ * half-close, and its delegated tasks handed to another thread.
  *
  * <p>Confined to the connection's worker, except the tasks, which run on the executor given.
  */
@@ -29,6 +30,8 @@ final class TlsEngine {
     private final TlsHandshake handshake;
     /** Whether the engine was given bytes to decrypt or asked to send: only then has it anything to close. */
     private boolean spoke;
+    /** A half-close asked for: the socket's FIN waits for the close_notify to be written. */
+    private boolean finPending;
 
     TlsEngine(SSLEngine engine, TlsBuffers buffers, TlsHandshake handshake) {
         this.engine = engine;
@@ -88,7 +91,12 @@ final class TlsEngine {
         buffers.releaseAll();
     }
 
-    private void closeOutbound(Transport socket, boolean write) {
+    /**
+     * Ends this side's output: the close_notify (or the alert of a failure) is wrapped and written as far as
+     * {@code socket} takes it now, best effort, without waiting (none is wrapped while a delegated task runs:
+     * {@code write} false). Returns whether all of it is written.
+     */
+    private boolean closeOutbound(Transport socket, boolean write) {
         try {
             engine.closeOutbound();
             if (write) {
@@ -96,10 +104,43 @@ final class TlsEngine {
                     engine.wrap(TlsBuffers.NONE, 0, 1, buffers.ciphertextForWrap());
                     buffers.ciphertextWrapped();
                 }
-                buffers.writeCiphertext(socket);
+                return buffers.writeCiphertext(socket) && engine.isOutboundDone();
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("TLS close_notify not sent: {}", e.toString());
+        }
+        return false;
+    }
+
+    /**
+     * Half-close: this side's close_notify, then the socket's FIN as soon as it is written (now, or by
+     * {@link #finishShutdown} once the socket has room). With TLS 1.3 the peer may go on sending (RFC 8446 6.1); a
+     * TLS 1.2 peer answers with its own close_notify, which ends the input too (the JDK closes both directions).
+     */
+    void shutdownOutput(Transport socket, boolean write) throws IOException {
+        spoke = true;
+        finPending = true;
+        if (closeOutbound(socket, write)) {
+            finPending = false;
+            socket.shutdownOutput();
+        }
+    }
+
+    /** After the transport's own output was written: the FIN of a half-close whose close_notify waited. */
+    void finishShutdown(Transport socket) throws IOException {
+        if (finPending && engine.isOutboundDone() && buffers.writeCiphertext(socket)) {
+            finPending = false;
+            socket.shutdownOutput();
+        }
+    }
+
+    /** A client's handshake starts on its side (an outbound connection): the engine then wants to wrap its ClientHello. */
+    void beginHandshake() throws IOException {
+        spoke = true;
+        try {
+            engine.beginHandshake();
+        } catch (SSLException | RuntimeException e) {
+            throw failed(e, false, -1, -1);
         }
     }
 

@@ -2,10 +2,10 @@ package io.ringside.internal.tls;
 
 import io.ringside.CloseReason;
 import io.ringside.internal.stats.Counters;
+import io.ringside.internal.transport.LayeredTransport;
 import io.ringside.internal.transport.Transport;
 import io.ringside.internal.transport.TransportException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
@@ -21,11 +21,12 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
  *
  * <p>After the handshake it also answers what the engine needs (TLS 1.3 session tickets, KeyUpdate);
  * {@link TlsHandshake} counts how the handshake ended and refuses a TLS 1.2 renegotiation started by the client.
+ * A client engine ({@link TlsClients}, outbound) starts its handshake once the socket below connected ({@link #finishConnect}).
  *
  * <p>Confined to the connection's worker, except the delegated tasks, which run on {@code tasks} and
  * touch only the engine (whose methods are thread-safe) until they post their end to the loop.
  */
-public final class TlsTransport implements Transport {
+public final class TlsTransport extends LayeredTransport {
     /** Engine steps (wrap, unwrap, task start) per call at most: a broken engine cannot spin the worker. */
     private static final int MAX_STEPS = 64;
 
@@ -54,6 +55,7 @@ public final class TlsTransport implements Transport {
     private boolean wantWrite;
 
     public TlsTransport(Transport socket, SSLEngine engine, Executor tasks) {
+        super(socket); // its addresses are passed on
         this.socket = socket;
         this.engine = engine;
         this.tasks = tasks;
@@ -157,6 +159,7 @@ public final class TlsTransport implements Transport {
         if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) {
             drive(null); // a handshake message, a ticket, a KeyUpdate or an alert the socket had no room for
         }
+        calls.finishShutdown(socket);
     }
 
     @Override
@@ -252,15 +255,13 @@ public final class TlsTransport implements Transport {
     private void startTasks() {
         taskRunning = true;
         updateInterest();
-        if (!calls.startTasks(tasks, loop, this::tasksDone)) {
+        Runnable done = () -> { // on the loop: the tasks ended; the connection is driven next (read, flush)
+            taskRunning = false;
+            updateInterest();
+        };
+        if (!calls.startTasks(tasks, loop, done)) {
             taskRunning = false; // the server is stopping: they ran here, and the drive goes on
         }
-    }
-
-    /** On the loop: the tasks ended; the connection is driven next (read, flush). */
-    private void tasksDone() {
-        taskRunning = false;
-        updateInterest();
     }
 
     /** Closed for {@code why} before the handshake ended: a timeout or a peer gone is counted as the handshake's end. */
@@ -274,25 +275,26 @@ public final class TlsTransport implements Transport {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closed) {
+            closed = true;
+            calls.close(socket, !taskRunning);
         }
-        closed = true;
-        calls.close(socket, !taskRunning);
     }
 
+    /** An outbound connection: connects the socket below, then starts the client's handshake (its ClientHello goes now). */
     @Override
-    public InetSocketAddress remoteAddress() {
-        return socket.remoteAddress();
+    public boolean finishConnect() throws IOException {
+        boolean connected = socket.finishConnect();
+        if (connected) {
+            calls.beginHandshake();
+            writeBuffered();
+        }
+        return connected;
     }
 
+    /** Half-close: the close_notify, then the socket's FIN ({@link TlsEngine#shutdownOutput}); reading goes on. */
     @Override
-    public InetSocketAddress localAddress() {
-        return socket.localAddress();
-    }
-
-    @Override
-    public InetSocketAddress proxyAddress() {
-        return socket.proxyAddress(); // over a PROXY header reader: the proxy; the two others are the header's
+    public void shutdownOutput() throws IOException {
+        calls.shutdownOutput(socket, !taskRunning);
     }
 }
