@@ -143,7 +143,10 @@ public final class NettyTlsEcho {
         }
     }
 
-    /** Logs the protocol and suite of the first handshake (and every failed one, briefly); passes events on. */
+    /**
+     * Logs the protocol and suite of the first handshake, and the first few failed ones (the benchmark script's port
+     * probe, which connects and closes, is one); passes the events on.
+     */
     @ChannelHandler.Sharable
     static final class HandshakeLog extends ChannelInboundHandlerAdapter {
         private boolean first = true;
