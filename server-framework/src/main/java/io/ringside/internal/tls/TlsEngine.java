@@ -24,6 +24,11 @@ final class TlsEngine {
 
     private final SSLEngine engine;
     private final TlsBuffers buffers;
+    /**
+     * The one-element array of an unwrap's target: {@code SSLEngine.unwrap(src, dst)} would allocate one per record
+     * ({@code new ByteBuffer[] {dst}}, javax/net/ssl/SSLEngine.java); the array form takes this one.
+     */
+    private final ByteBuffer[] unwrapTarget = new ByteBuffer[1];
 
     TlsEngine(SSLEngine engine, TlsBuffers buffers) {
         this.engine = engine;
@@ -52,11 +57,13 @@ final class TlsEngine {
     /** One unwrap of the ciphertext read into {@code target}. */
     SSLEngineResult unwrap(ByteBuffer target, boolean established) throws IOException {
         ByteBuffer in = buffers.netInForUnwrap();
+        unwrapTarget[0] = target;
         try {
-            return engine.unwrap(in, target);
+            return engine.unwrap(in, unwrapTarget, 0, 1);
         } catch (SSLException | RuntimeException e) { // a JDK parser's slip on hostile bytes is refused input too
             throw failed(e, established);
         } finally {
+            unwrapTarget[0] = null; // the target is the connection's read buffer: not kept past the call
             buffers.netInUnwrapped();
         }
     }
