@@ -1,121 +1,113 @@
 package io.ringside.bench;
 
-import io.ringside.internal.tls.TlsTransport;
-import io.ringside.internal.transport.MemoryTransport;
-import java.io.InputStream;
+import io.ringside.ByteSpan;
+import io.ringside.Connection;
+import io.ringside.LineHandler;
+import io.ringside.ServerConfig;
+import io.ringside.testing.HandlerHarness;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A {@link TlsTransport} over an in-memory wire with a client {@link SSLEngine} at the other end, handshaken: the
- * server side of Ringside's TLS listener without a socket. The server engine is set up as the listener's factory
- * sets one up (server mode, TLS 1.3 and 1.2, no client certificate), from a self-signed EC key made by the JDK's
- * {@code keytool}; the client offers one protocol.
+ * A connection of Ringside's TLS listener without a socket ({@link HandlerHarness#overTls}: the listener's engine
+ * set-up, the TLS transport, framing and dispatch, over an in-memory wire) with a client {@link SSLEngine} at the
+ * other end, handshaken. Its handler counts the lines it gets and answers none. The server's identity is a
+ * self-signed EC key made by the JDK's {@code keytool} (a PKCS#12 file, loaded as the listener loads one).
  *
- * <p>Threading: confined to the thread that made it (the transport runs its handshake tasks inline).
+ * <p>Threading: confined to the thread that made it (the harness and the client run their tasks inline).
  */
 final class TlsPair {
     private static final String PASSWORD = "changeit";
-    private static final int MAX_STEPS = 1_000;
+    private static final int MAX_STEPS = 100;
 
-    final MemoryTransport wire;
-    final TlsTransport server;
+    final HandlerHarness server;
     final SSLEngine client;
+    final LineCounter lines = new LineCounter();
 
-    private TlsPair(MemoryTransport wire, TlsTransport server, SSLEngine client) {
-        this.wire = wire;
-        this.server = server;
-        this.client = client;
+    /** Counts the lines it receives; writes nothing. */
+    static final class LineCounter extends LineHandler {
+        long count;
+
+        @Override
+        public void onLine(Connection connection, ByteSpan line) {
+            count++;
+        }
+    }
+
+    private TlsPair(String protocol) throws Exception {
+        Path dir = Files.createTempDirectory("ringside-bench-tls");
+        Path p12 = dir.resolve("server.p12");
+        keytool(p12);
+        try {
+            server = HandlerHarness.overTls(ServerConfig.builder().tlsPort(0).tlsCert(p12.toString())
+                    .tlsKeyPassword(PASSWORD).build(), lines);
+        } finally {
+            Files.delete(p12);
+            Files.delete(dir);
+        }
+        SSLContext trustAny = SSLContext.getInstance("TLS");
+        trustAny.init(null, new TrustManager[] {new TrustAny()}, null);
+        client = trustAny.createSSLEngine();
+        client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {protocol});
     }
 
     /** A new pair whose handshake (and the server's session tickets) is done, over {@code protocol}. */
     static TlsPair handshake(String protocol) throws Exception {
-        SSLEngine serverEngine = serverContext().createSSLEngine();
-        serverEngine.setUseClientMode(false);
-        SSLParameters p = serverEngine.getSSLParameters();
-        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        serverEngine.setSSLParameters(p);
-        SSLContext trustAny = SSLContext.getInstance("TLS");
-        trustAny.init(null, new TrustManager[] {new TrustAny()}, null);
-        SSLEngine client = trustAny.createSSLEngine();
-        client.setUseClientMode(true);
-        client.setEnabledProtocols(new String[] {protocol});
-        MemoryTransport wire = new MemoryTransport();
-        TlsTransport server = new TlsTransport(wire, serverEngine, Runnable::run);
-        server.bind(Runnable::run);
-        TlsPair pair = new TlsPair(wire, server, client);
+        TlsPair pair = new TlsPair(protocol);
         pair.run();
-        if (!server.established() || !protocol.equals(serverEngine.getSession().getProtocol())) {
-            throw new IllegalStateException("handshake not done: " + serverEngine.getSession().getProtocol());
+        if (!protocol.equals(pair.client.getSession().getProtocol()) || pair.server.closeReason() != null) {
+            throw new IllegalStateException("no " + protocol + " handshake: " + pair.client.getSession().getProtocol()
+                    + ", " + pair.server.closeReason());
         }
         return pair;
     }
 
     /** Drives both sides until the handshake is over and neither has anything left to send. */
     private void run() throws Exception {
-        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
         ByteBuffer fromServer = ByteBuffer.allocate(1 << 17);
-        ByteBuffer clientPlain = ByteBuffer.allocate(1 << 17);
-        ByteBuffer serverPlain = ByteBuffer.allocate(1 << 15);
+        ByteBuffer plain = ByteBuffer.allocate(1 << 17);
         ByteBuffer empty = ByteBuffer.allocate(0);
         client.beginHandshake();
         for (int step = 0; step < MAX_STEPS; step++) {
+            ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
             runTasks();
-            boolean clientSent = false;
             while (client.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                 client.wrap(empty, toServer);
                 runTasks();
-                clientSent = true;
             }
             toServer.flip();
-            wire.feed(ByteBuffer.wrap(copy(toServer)));
-            toServer.clear();
-            serverPlain.clear();
-            if (server.read(serverPlain) != 0) {
-                throw new IllegalStateException("plaintext during the handshake");
+            boolean sent = toServer.hasRemaining();
+            if (sent) {
+                server.feed(toServer);
             }
-            server.writeBuffered();
-            byte[] out = wire.takeCollected();
+            byte[] out = server.takeOutput();
             fromServer.put(out).flip();
-            while (fromServer.hasRemaining()) {
+            while (fromServer.hasRemaining() && client.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = client.unwrap(fromServer, plain);
                 runTasks();
-                if (client.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                    break;
-                }
-                SSLEngineResult r = client.unwrap(fromServer, clientPlain);
                 if (r.getStatus() != SSLEngineResult.Status.OK) {
                     break;
                 }
             }
             fromServer.compact();
-            runTasks();
-            boolean idle = !clientSent && out.length == 0 && fromServer.position() == 0
-                    && client.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
-            if (server.established() && idle) {
+            if (!sent && out.length == 0 && fromServer.position() == 0
+                    && client.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
                 return;
             }
         }
         throw new IllegalStateException("no handshake in " + MAX_STEPS + " steps");
-    }
-
-    private static byte[] copy(ByteBuffer b) {
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return bytes;
     }
 
     private void runTasks() {
@@ -124,9 +116,7 @@ final class TlsPair {
         }
     }
 
-    private static SSLContext serverContext() throws Exception {
-        Path dir = Files.createTempDirectory("ringside-bench-tls");
-        Path p12 = dir.resolve("server.p12");
+    private static void keytool(Path p12) throws Exception {
         Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
@@ -135,17 +125,6 @@ final class TlsPair {
         if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + out);
         }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p12)) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        Files.delete(p12);
-        Files.delete(dir);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASSWORD.toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
     }
 
     /** The client accepts the self-signed certificate: the benchmark measures records, not trust. */

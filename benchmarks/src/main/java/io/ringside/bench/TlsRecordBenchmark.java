@@ -1,10 +1,9 @@
 package io.ringside.bench;
 
-import io.ringside.internal.tls.TlsTransport;
-import io.ringside.internal.transport.MemoryTransport;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,31 +16,35 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * TLS records through Ringside's {@link TlsTransport}, one record per operation, with a client {@link SSLEngine}
- * on the other side of an in-memory wire ({@link MemoryTransport}): no socket, so what is left is the transport and
- * the JDK's engine. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes allocated per record.
+ * TLS records through a connection of Ringside's TLS listener without a socket (the socket-less harness over TLS:
+ * the listener's engine, the TLS transport, framing, dispatch, the output queue), one record per operation, with
+ * a client {@link SSLEngine} at the other end of the in-memory wire. Run with {@code -prof gc}:
+ * {@code gc.alloc.rate.norm} is bytes allocated per record.
  *
  * <ul>
- *   <li>{@link #write}: the server wraps {@code payload} bytes (from a direct buffer, as the output queue's pooled
- *       buffers are) into one record, which the wire drops. All of its allocation is the server's.</li>
- *   <li>{@link #read}: the client wraps one record of {@code payload} bytes, the wire carries it, and the server
- *       reads (unwraps) it into a 16 KiB direct buffer (the worker's default read buffer). A record cannot be
- *       replayed (its sequence number is in the nonce), so the client's wrap is in the operation:</li>
- *   <li>{@link #clientWrap}: that client part alone. The server's allocation per record read is
- *       {@code read} minus {@code clientWrap}.</li>
+ *   <li>{@link #write}: the connection writes a record's worth of 32-byte lines (as a handler would, from outside a
+ *       handler call: the harness flushes it), the transport wraps them into one record, the wire drops it. All of
+ *       its allocation is the server's.</li>
+ *   <li>{@link #read}: the client wraps one record of 32-byte lines, the connection reads it (unwrap into a pooled
+ *       read buffer, framing, a handler that counts the lines). A record cannot be replayed (its sequence number is
+ *       in the nonce), so the client's wrap is part of the operation:</li>
+ *   <li>{@link #clientWrap}: that client part alone. The server's allocation per record read is {@code read} minus
+ *       {@code clientWrap}.</li>
  * </ul>
  *
- * <p>Threading: each benchmark thread owns its state (the transport is confined to the thread that drives it; JMH
- * runs a thread-scoped state's setup on that thread). Handshake tasks run inline.
+ * <p>Threading: each benchmark thread owns its state (the harness is confined to the thread that made it; JMH runs
+ * a thread-scoped state's setup on that thread). Handshake tasks run inline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TlsRecordBenchmark {
+    private static final int LINE = 32;
+
     /**
-     * Plaintext bytes per record: a short line, and a full record: 16 KiB, the TLS maximum, or as much of it as the
-     * JDK puts in one record (TLS 1.3: 16,367 bytes, as its records keep room for the content type and 16 bytes of
-     * padding; the setup prints the size).
+     * Plaintext bytes per record: one 32-byte line, or a full record of them: 16 KiB, the TLS maximum, or as many
+     * whole lines as the JDK puts in one record (TLS 1.3: 16,352 bytes, as its records carry at most 16,367 bytes of
+     * plaintext, keeping room for the content type and 16 bytes of padding). The setup prints the sizes.
      */
     @Param({"32", "16384"})
     public int payload;
@@ -50,75 +53,88 @@ public class TlsRecordBenchmark {
     public String protocol;
 
     private TlsPair pair;
-    private ByteBuffer[] serverOut;
+    private byte[] lines;
+    private int recordBytes;
     private ByteBuffer clientPlain;
     private ByteBuffer clientNet;
-    private ByteBuffer serverIn;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         pair = TlsPair.handshake(protocol);
-        byte[] text = Lines.of(1, payload, new byte[] {'\n'});
-        serverOut = new ByteBuffer[] {ByteBuffer.allocateDirect(payload).put(text).flip()};
-        clientPlain = ByteBuffer.wrap(text);
+        lines = Lines.of(payload / LINE, LINE, new byte[] {'\n'});
+        clientPlain = ByteBuffer.wrap(lines);
         clientNet = ByteBuffer.allocate(pair.client.getSession().getPacketBufferSize());
-        serverIn = ByteBuffer.allocateDirect(16 * 1024);
-        pair.wire.discardOutput(true); // from now on the server's records go nowhere
-        // one record: as much of the payload as the client's engine puts in one (each record the client wraps must
-        // reach the server: the next one's nonce follows it)
-        int onTheWire = clientWrap();
-        int recordBytes = clientPlain.position();
-        clientNet.flip();
-        pair.wire.feed(clientNet);
-        serverIn.clear();
-        check(pair.server.read(serverIn), recordBytes, "the first read");
+        pair.server.discardOutput(); // from now on the server's records go nowhere
+        // how much of the payload one client record holds (each record the client wraps must reach the server:
+        // the next one's nonce follows it); the rest of a cut line goes in a second record
+        clientWrap();
+        int perRecord = clientPlain.position();
+        deliver();
+        if (perRecord % LINE != 0) { // the end of the cut line
+            clientPlain.limit(perRecord + LINE - perRecord % LINE);
+            clientNet.clear();
+            pair.client.wrap(clientPlain, clientNet);
+            deliver();
+        }
+        recordBytes = perRecord - perRecord % LINE;
         clientPlain.limit(recordBytes);
-        serverOut[0].limit(recordBytes);
-        long dropped = pair.wire.discarded();
-        check(write(), recordBytes, "write");
-        check(pair.wire.discarded() - dropped, onTheWire, "the bytes of one record written");
-        check(read(), recordBytes, "read");
-        System.out.printf("%s, %d-byte payload: %d plaintext bytes per record, %d bytes on the wire%n",
-                protocol, payload, recordBytes, onTheWire);
+        check(pair.lines.count, (perRecord + LINE - 1) / LINE, "lines read");
+        long counted = pair.lines.count;
+        int onTheWire = wrapAndDeliver();
+        check(pair.lines.count - counted, recordBytes / LINE, "lines of one record read");
+        long dropped = pair.server.discardedBytes();
+        check(write(), dropped + onTheWire, "bytes of one record written");
+        System.out.printf("%s, %d-byte payload: %d plaintext bytes (%d lines) per record, %d bytes on the wire%n",
+                protocol, payload, recordBytes, recordBytes / LINE, onTheWire);
     }
 
-    private static void check(long bytes, long expected, String what) {
-        if (bytes != expected) {
-            throw new IllegalStateException(what + " moved " + bytes + " bytes, expected " + expected);
+    private static void check(long got, long expected, String what) {
+        if (got != expected) {
+            throw new IllegalStateException(what + ": " + got + ", expected " + expected);
         }
     }
 
-    /** The server wraps one record of {@code payload} bytes; returns the plaintext bytes taken. */
+    /** The connection writes one record's worth of lines, which go out as one record; returns the bytes dropped so far. */
     @Benchmark
-    public long write() throws Exception {
-        serverOut[0].rewind();
-        return pair.server.write(serverOut, 0, 1);
+    public long write() {
+        pair.server.connection().write(lines, 0, recordBytes);
+        pair.server.settle();
+        return pair.server.discardedBytes();
     }
 
-    /** The client wraps one record, the server reads it; returns the plaintext bytes read. */
+    /** The client wraps one record of lines, the connection reads them; returns the lines read so far. */
     @Benchmark
-    public int read() throws Exception {
+    public long read() throws Exception {
         clientWrap();
-        clientNet.flip();
-        pair.wire.feed(clientNet);
-        serverIn.clear();
-        return pair.server.read(serverIn);
+        deliver();
+        return pair.lines.count;
     }
 
     /** The client part of {@link #read} alone; returns the record's size on the wire. */
     @Benchmark
     public int clientWrap() throws Exception {
-        clientPlain.rewind();
+        clientPlain.position(0);
         clientNet.clear();
-        pair.client.wrap(clientPlain, clientNet);
-        return clientNet.position();
+        SSLEngineResult r = pair.client.wrap(clientPlain, clientNet);
+        return r.bytesProduced();
+    }
+
+    private void deliver() {
+        clientNet.flip();
+        pair.server.feed(clientNet);
+    }
+
+    private int wrapAndDeliver() throws Exception {
+        int n = clientWrap();
+        deliver();
+        return n;
     }
 
     @TearDown
     public void tearDown() {
-        if (pair.wire.unread() != 0) {
-            throw new IllegalStateException(pair.wire.unread() + " bytes of records were left unread");
+        if (pair.server.unreadBytes() != 0 || pair.server.closeReason() != null) {
+            throw new IllegalStateException(pair.server.unreadBytes() + " bytes of records left unread; closed: "
+                    + pair.server.closeReason());
         }
-        pair.server.close();
     }
 }

@@ -91,6 +91,14 @@ public final class TlsTransportFactory implements TransportFactory, AutoCloseabl
 
     @Override
     public Transport open(SocketTransport socket) {
+        return new TlsTransport(socket, newEngine(), tasks);
+    }
+
+    /**
+     * A server engine of the current context, set up as each accepted connection's is: server mode, the
+     * listener's protocols and client-certificate policy (also the socket-less harness's engine).
+     */
+    public SSLEngine newEngine() {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
@@ -101,7 +109,7 @@ public final class TlsTransportFactory implements TransportFactory, AutoCloseabl
             p.setWantClientAuth(true);
         }
         engine.setSSLParameters(p);
-        return new TlsTransport(socket, engine, tasks);
+        return engine;
     }
 
     @Override
