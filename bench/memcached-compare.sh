@@ -57,6 +57,7 @@ row_args() {
 
 LOGDIR=$(mktemp -d /tmp/memcached-compare.XXXXXX)
 RESULTS=$LOGDIR/results.jsonl
+BENCH_TIMEOUT=$((SECS + WARMUP + 120))
 IFS=, read -r -a rows <<<"$ROWS"
 IFS=, read -r -a targets <<<"$TARGETS"
 port=21000
@@ -64,26 +65,9 @@ for row in "${rows[@]}"; do
   for ((r = 1; r <= ROUNDS; r++)); do
     for target in "${targets[@]}"; do
       port=$((port + 1))
-      slog=$LOGDIR/$row.$target.r$r.server.log
-      taskset -c 0 bash -c "exec $(server_cmd "$target" "$port")" >"$slog" 2>&1 &
-      SPID=$!
-      if ! wait_port "$SPID" "$port"; then
-        echo "!! $target did not open port $port (log: $slog)" >&2; stop_server; continue
-      fi
       read -r -a rargs <<<"$(row_args "$row")"
-      json=$LOGDIR/$row.$target.r$r.json
-      rc=0
-      taskset -c 1 timeout -k 5 $((SECS + WARMUP + 120)) java -jar "$LOADGEN" memcached --port "$port" \
-        --conns "$CONNS" --depth "$DEPTH" --keys 10000 --seconds "$SECS" --warmup "$WARMUP" --quiet \
-        --server-pid "$SPID" --json "$json" "${rargs[@]}" >"$LOGDIR/$row.$target.r$r.loadgen.log" 2>&1 || rc=$?
-      kill -0 "$SPID" 2>/dev/null || echo "!! $target died during $row round $r (log: $slog)" >&2
-      stop_server
-      if [[ -s $json ]]; then
-        jq -c --arg t "$target" --arg row "$row" --argjson r "$r" '. + {target: $t, row: $row, round: $r}' "$json" >>"$RESULTS"
-      fi
-      ((rc == 0)) || echo "!! $target $row round $r FAILED (log: $LOGDIR/$row.$target.r$r.loadgen.log)" >&2
-      printf '  %-10s %-9s round %d: %s\n' "$row" "$target" "$r" \
-        "$(jq -r '"\(.rps | floor) req/s, p99 \(.p99_us) us, server \(.server_cpu_s / .seconds * 100 | round)% CPU \(.server_us_per_request * 100 | round / 100) us/req, load \(.loadgen_cpu_s / .seconds * 100 | round)% CPU, errors \(.errors), ok \(.ok)"' "$json" 2>/dev/null || echo "no result")"
+      bench_run "$row" "$target" "$r" "$port" rps "$(server_cmd "$target" "$port")" memcached --port "$port" \
+        --conns "$CONNS" --depth "$DEPTH" --keys 10000 --seconds "$SECS" --warmup "$WARMUP" "${rargs[@]}"
     done
   done
 done
@@ -91,28 +75,6 @@ done
 echo
 echo "memcached compare: $ROUNDS round(s) x ${SECS}s (warmup ${WARMUP}s), $CONNS conns, depth $DEPTH, 10,000 keys; server CPU 0 (1 worker / -t 1), load CPU 1"
 [[ -s $RESULTS ]] || die "no results (logs in $LOGDIR)"
-jq -s -r --arg targets "$TARGETS" '
-  def median: sort | if length == 0 then null else .[(length - 1) / 2 | floor] end;
-  def num(f): if . == null then "-" else (. * f | round) / f | tostring end;
-  ($targets | split(",")) as $ts
-  | group_by(.row) | map({row: .[0].row,
-      t: (group_by(.target) | map({key: .[0].target, value: (map(select(.ok)) as $ok | {
-            rps: ($ok | map(.rps) | median), p99: ($ok | map(.p99_us) | median),
-            cpu: ($ok | map(select(.server_cpu_s >= 0) | .server_cpu_s / .seconds * 100) | median),
-            upr: ($ok | map(select(.server_us_per_request >= 0) | .server_us_per_request) | median),
-            load: ($ok | map(select(.loadgen_cpu_s >= 0) | .loadgen_cpu_s / .seconds * 100) | median),
-            failed: (map(select(.ok | not)) | length)})}) | from_entries)})
-  | (["row"] + ($ts | map(. + " req/s", "p99 us", "srv CPU%", "us/req", "load CPU%"))
-      + ["ratio req/s", "ratio us/req"]),
-    (.[] | . as $x | [$x.row] + ($ts | map(($x.t[.] // {}) as $v
-            | (if ($v.failed // 0) > 0 then "FAILED" elif $v.rps == null then "-" else ($v.rps | floor | tostring) end),
-              ($v.p99 | num(1)), ($v.cpu | num(1)), ($v.upr | num(100)), ($v.load | num(1))))
-        + (if ($ts | length) == 2 then
-             [(if ($x.t[$ts[0]].rps // null) != null and ($x.t[$ts[1]].rps // 0) > 0
-               then (($x.t[$ts[0]].rps / $x.t[$ts[1]].rps * 100 | round) / 100 | tostring) + "x" else "-" end),
-              (if ($x.t[$ts[0]].upr // null) != null and ($x.t[$ts[1]].upr // 0) > 0
-               then (($x.t[$ts[1]].upr / $x.t[$ts[0]].upr * 100 | round) / 100 | tostring) + "x" else "-" end)]
-           else ["-", "-"] end))
-  | @tsv' "$RESULTS" | column -t -s $'\t'
+bench_table "$TARGETS" req/s
 echo "ratio req/s: ${TARGETS%%,*} / ${TARGETS#*,} throughput; ratio us/req: ${TARGETS#*,} / ${TARGETS%%,*} server CPU per request (above 1: ${TARGETS%%,*} is cheaper)"
 echo "(results: $RESULTS)"

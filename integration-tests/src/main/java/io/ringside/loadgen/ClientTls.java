@@ -22,6 +22,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>It trusts any server certificate: the generator checks every byte that comes back, not who sent
  * it (the TLS tests check certificates with s_client and the JDK's own trust).
  *
+ * <p>Every connection makes a full handshake: the engine is created without a peer host and port, and the
+ * JDK's client session cache has nothing to resume for such an engine ({@code SSLSessionContextImpl.get}
+ * returns null for host null and port -1), so neither a TLS 1.2 session id nor a TLS 1.3 ticket is offered
+ * and {@code --churn --tls} measures full handshakes.
+ *
  * <p>Threading: not thread-safe; owned by its connection's worker thread.
  */
 final class ClientTls {
@@ -34,11 +39,17 @@ final class ClientTls {
     /** Ciphertext wrapped and not yet written (drain mode). */
     private ByteBuffer netOut;
     private boolean established;
+    /** Whether {@link #takeEstablished} has reported the handshake's end. */
+    private boolean reported;
     private boolean begun;
 
-    ClientTls() {
-        engine = TRUST_ANY.createSSLEngine();
+    /** A client engine offering {@code protocol} only, or TLS 1.3 and 1.2 when it is null. */
+    ClientTls(String protocol) {
+        engine = TRUST_ANY.createSSLEngine(); // no peer host and port: no session resumption (see the class comment)
         engine.setUseClientMode(true);
+        if (protocol != null) {
+            engine.setEnabledProtocols(new String[] {protocol});
+        }
         int packet = engine.getSession().getPacketBufferSize();
         netIn = ByteBuffer.allocate(packet);
         netOut = ByteBuffer.allocate(packet).limit(0);
@@ -46,6 +57,20 @@ final class ClientTls {
 
     boolean established() {
         return established;
+    }
+
+    /** True once, on the first call after the handshake ended (the worker counts handshakes with it). */
+    boolean takeEstablished() {
+        if (!established || reported) {
+            return false;
+        }
+        reported = true;
+        return true;
+    }
+
+    /** The negotiated protocol and cipher suite, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384" (once established). */
+    String negotiated() {
+        return engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite();
     }
 
     /** Whether ciphertext waits for the socket's room. */

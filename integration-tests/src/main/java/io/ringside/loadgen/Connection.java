@@ -24,6 +24,8 @@ final class Connection {
     private final ByteBuffer out;
     /** {@code --tls}: each socket gets a {@link ClientTls}. */
     private final boolean tls;
+    /** {@code --tls-protocol}: the one protocol offered, or null for both. */
+    private final String tlsProtocol;
     private ClientTls session;
 
     private State state = State.IDLE;
@@ -40,12 +42,13 @@ final class Connection {
     private boolean resendPending;
 
     Connection(int id, LineCodec codec, int depth) {
-        this(id, codec, depth, false);
+        this(id, codec, depth, false, null);
     }
 
-    Connection(int id, LineCodec codec, int depth, boolean tls) {
+    Connection(int id, LineCodec codec, int depth, boolean tls, String tlsProtocol) {
         this.id = id;
         this.tls = tls;
+        this.tlsProtocol = tlsProtocol;
         this.lines = new InFlightLines(codec, id, depth);
         this.out = ByteBuffer.allocate(depth * codec.size());
         this.out.flip();
@@ -95,7 +98,7 @@ final class Connection {
         interest = newKey.interestOps();
         state = State.CONNECTING;
         attempt++;
-        session = tls ? new ClientTls() : null;
+        session = tls ? new ClientTls(tlsProtocol) : null;
     }
 
     /** The connect completed: from now on the socket is read (and written when needed). */
@@ -126,6 +129,14 @@ final class Connection {
     /** Reads the socket (decrypted with {@code --tls}): bytes, 0 when none now, -1 at end of stream. */
     int read(ByteBuffer dst) throws IOException {
         return session == null ? channel.read(dst) : session.read(channel, dst);
+    }
+
+    /**
+     * With {@code --tls}: the negotiated protocol and suite when this socket's handshake has just ended (reported
+     * once per socket), else null.
+     */
+    String handshakeDone() {
+        return session != null && session.takeEstablished() ? session.negotiated() : null;
     }
 
     /** With {@code --tls}: ciphertext read that a write had to go before (read it again). */

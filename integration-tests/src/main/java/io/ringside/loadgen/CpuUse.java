@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * <p>Threading: {@link #start} and {@link #end} are called by one thread (the run's sampler); immutable after.
  */
-final class CpuUse {
+public final class CpuUse {
     /** No server process given (or it could not be read). */
     static final long NONE = -1;
 
@@ -45,17 +45,17 @@ final class CpuUse {
     }
 
     /** Server CPU seconds in the window, or -1 when unknown. */
-    double serverSeconds() {
+    public double serverSeconds() {
         return serverNanos == NONE ? -1 : serverNanos / 1e9;
     }
 
     /** The load generator's CPU seconds in the window, or -1 when unknown. */
-    double selfSeconds() {
+    public double selfSeconds() {
         return selfNanos == NONE ? -1 : selfNanos / 1e9;
     }
 
     /** Server CPU microseconds per request, or -1 when unknown. */
-    double serverMicrosPerRequest(long requests) {
+    public double serverMicrosPerRequest(long requests) {
         return serverNanos == NONE || requests == 0 ? -1 : serverNanos / 1e3 / requests;
     }
 

@@ -63,8 +63,17 @@ public final class LoadCommand implements Callable<Integer> {
     private boolean churn;
 
     @Option(names = "--tls", description = "speak TLS (TLS 1.3 or 1.2, as the server chooses); any server certificate is "
-            + "accepted, since every reply byte is verified")
+            + "accepted, since every reply byte is verified; no session resumption (with --churn: full handshakes, "
+            + "reported as handshakes/s)")
     private boolean tls;
+
+    @Option(names = "--tls-protocol", paramLabel = "P", description = "with --tls: offer only " + LoadOptions.TLS13 + " or "
+            + LoadOptions.TLS12)
+    private String tlsProtocol;
+
+    @Option(names = "--server-pid", defaultValue = "-1", paramLabel = "PID", description = "the server's process id: its CPU "
+            + "time in the measured window is reported, per second and per request (Linux /proc)")
+    private long serverPid;
 
     @Option(names = "--src-ips", defaultValue = "1", description = "bind sockets round-robin to N source addresses 127.0.0.F..127.0.0.F+N-1 "
             + "(F: --src-ip-first), port chosen at connect (Linux; outside the jar needs "
@@ -153,7 +162,7 @@ public final class LoadCommand implements Callable<Integer> {
                     .warmup(warmup).mode(mode).churn(churn).srcIps(srcIps).threads(threads).quiet(quiet)
                     .connectTimeout(connectTimeout).grace(grace)
                     .intervalMillis(interval == null ? 0 : interval).idle(idle).rampSeconds(rampSeconds)
-                    .srcIpFirst(srcIpFirst).reconnect(reconnect).tls(tls)
+                    .srcIpFirst(srcIpFirst).reconnect(reconnect).tls(tls).tlsProtocol(tlsProtocol).serverPid(serverPid)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

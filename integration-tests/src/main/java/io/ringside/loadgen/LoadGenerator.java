@@ -96,24 +96,28 @@ public final class LoadGenerator {
             t.setDaemon(true);
             t.start();
         }
-        supervise(guardSeconds, control, stats, done, new Progress(progressOut, !options.quiet(), start), stopRequested);
+        CpuUse cpu = new CpuUse(options.serverPid());
+        supervise(guardSeconds, control, stats, done, new Progress(progressOut, !options.quiet(), start), stopRequested,
+                new CpuWindow(control, cpu));
         awaitWorkers(done);
-        return report(options, control, stats);
+        return report(options, control, stats, cpu);
     }
 
     /** Prints progress every second until the workers end, or stops the run at the guard time. */
     private static void supervise(double guardSeconds, RunControl control, List<WorkerStats> stats,
-                                  CountDownLatch done, Progress progress, BooleanSupplier stopRequested) {
+                                  CountDownLatch done, Progress progress, BooleanSupplier stopRequested, CpuWindow cpu) {
         long guardAt = control.startNanos() + RunControl.seconds(guardSeconds);
         long nextTick = control.startNanos() + TICK_NANOS;
         try {
             while (true) {
                 long now = System.nanoTime();
-                long wait = Math.min(Math.min(nextTick, guardAt) - now, POLL_NANOS);
+                long wait = Math.min(Math.min(Math.min(nextTick, guardAt), cpu.nextSample()) - now, POLL_NANOS);
                 if (done.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                    cpu.sample(Long.MAX_VALUE); // the run ended: the window ends now, if it had begun
                     return;
                 }
                 now = System.nanoTime();
+                cpu.sample(now);
                 if (stopRequested.getAsBoolean()) {
                     control.end(EndReason.STOPPED);
                 }
@@ -121,6 +125,7 @@ public final class LoadGenerator {
                     System.err.println("ringside-loadgen: overrun guard: the run did not end within "
                             + guardSeconds + " s; stopping, unanswered lines count as lost");
                     control.stop(EndReason.OVERRUN);
+                    cpu.sample(Long.MAX_VALUE);
                     return;
                 }
                 if (now >= nextTick) {
@@ -131,6 +136,45 @@ public final class LoadGenerator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             control.stop(EndReason.FAILURE);
+            cpu.sample(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Samples the CPU times at the start and at the end of the measured window (or when the run ends first), on
+     * the supervising thread, which wakes for both.
+     *
+     * <p>Threading: confined to the supervising thread.
+     */
+    private static final class CpuWindow {
+        private final RunControl control;
+        private final CpuUse cpu;
+        private boolean started;
+        private boolean ended;
+
+        CpuWindow(RunControl control, CpuUse cpu) {
+            this.control = control;
+            this.cpu = cpu;
+        }
+
+        /** When the next sample is due (far away while the load has not started: the poll interval applies). */
+        long nextSample() {
+            if (ended || !control.loadStarted()) {
+                return Long.MAX_VALUE;
+            }
+            return started ? control.measureEnd() : control.measureStart();
+        }
+
+        /** Takes the samples due at {@code now} (Long.MAX_VALUE: the run is over). */
+        void sample(long now) {
+            if (!started && control.loadStarted() && now >= control.measureStart() && now != Long.MAX_VALUE) {
+                started = true;
+                cpu.start();
+            }
+            if (started && !ended && now >= control.measureEnd()) {
+                ended = true;
+                cpu.end();
+            }
         }
     }
 
@@ -144,7 +188,7 @@ public final class LoadGenerator {
         }
     }
 
-    private static LoadReport report(LoadOptions options, RunControl control, List<WorkerStats> stats) {
+    private static LoadReport report(LoadOptions options, RunControl control, List<WorkerStats> stats, CpuUse cpu) {
         Histogram all = WorkerStats.newHistogram();
         long requests = 0;
         long connects = 0;
@@ -193,7 +237,8 @@ public final class LoadGenerator {
         return new LoadReport(options, reason, control.measuredSeconds(), requests, connects, measuredConnects,
                 mismatches, connectionErrors, connectFailures, lost, inFlight, micros(all, 50), micros(all, 90),
                 micros(all, 99), micros(all, 99.9), all.getTotalCount() == 0 ? 0 : all.getMaxValue() / 1000.0,
-                sent, received, skipped, held, linesSent, answered, resent, reconnects, resets, repeated);
+                sent, received, skipped, held, linesSent, answered, resent, reconnects, resets, repeated,
+                TlsTally.of(stats), cpu);
     }
 
     private static double micros(Histogram h, double percentile) {

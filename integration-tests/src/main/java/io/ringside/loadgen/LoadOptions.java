@@ -17,7 +17,9 @@ import java.util.Objects;
  * new line as soon as a reply is verified), churn (connect, one line, close), paced
  * ({@code intervalMillis} above 0: every connection sends one line per interval, at its own phase, as
  * long as fewer than {@code depth} lines are in flight; see {@link Pacer}) and idle (connections
- * opened and held, nothing sent; the run is ok when every one is still up at the end).
+ * opened and held, nothing sent; the run is ok when every one is still up at the end). With {@code tls}, churn
+ * is a handshake benchmark: each cycle is a full TLS handshake, one verified line and a close, and the report
+ * gives handshakes per second.
  *
  * <p>{@code reconnect} (steady mode only): a connection the server closes or resets is opened again and
  * sends the lines it had not had answered once more, with their sequence numbers; at the end no new
@@ -48,13 +50,21 @@ import java.util.Objects;
  * @param rampSeconds    spread the opening of the connections evenly over this many seconds (0 = at once)
  * @param srcIpFirst     last octet of the first source address (1 = 127.0.0.1)
  * @param reconnect      re-open connections the server closes and resend their unanswered lines
- * @param tls            speak TLS to the target (any server certificate is accepted: the replies are what is checked)
+ * @param tls            speak TLS to the target (any server certificate is accepted: the replies are what is checked);
+ *                       never with session resumption: each connection makes a full handshake (see {@link ClientTls})
+ * @param tlsProtocol    with {@code tls}: the one protocol the client offers ({@value #TLS13} or {@value #TLS12}),
+ *                       or null for both (the server chooses)
+ * @param serverPid      the server's process, whose CPU time in the measured window is reported ({@link CpuUse}); -1: none
  */
 public record LoadOptions(InetAddress host, int port, int conns, int depth, int size, double seconds,
                           long requests, double warmup, ReplyMode mode, boolean churn, int srcIps,
                           int threads, boolean quiet, double connectTimeout, double grace,
                           long intervalMillis, boolean idle, double rampSeconds, int srcIpFirst,
-                          boolean reconnect, boolean tls) {
+                          boolean reconnect, boolean tls, String tlsProtocol, long serverPid) {
+
+    /** The TLS protocol names {@code --tls-protocol} takes. */
+    public static final String TLS13 = "TLSv1.3";
+    public static final String TLS12 = "TLSv1.2";
 
     /** The planned duration used by the overrun guard when only a request bound is given. */
     public static final double REQUESTS_ONLY_CAP_SECONDS = 60;
@@ -97,6 +107,10 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         check(rampSeconds == 0 || !churn, "--ramp-seconds does not apply to --churn");
         check(!reconnect || (!churn && !idle && intervalMillis == 0), "--reconnect is for the steady mode only "
                 + "(not --churn, --idle or --interval)");
+        check(tlsProtocol == null || tls, "--tls-protocol needs --tls");
+        check(tlsProtocol == null || tlsProtocol.equals(TLS13) || tlsProtocol.equals(TLS12),
+                "--tls-protocol must be " + TLS13 + " or " + TLS12 + ": " + tlsProtocol);
+        check(serverPid == -1 || serverPid > 0, "--server-pid must be a process id: " + serverPid);
     }
 
     /** Defaults for a run against 127.0.0.1:{@code port}; adjust with the builder's setters. */
@@ -166,6 +180,8 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         private int srcIpFirst = 1;
         private boolean reconnect;
         private boolean tls;
+        private String tlsProtocol;
+        private long serverPid = -1;
 
         private Builder(int port) {
             this.port = port;
@@ -193,11 +209,15 @@ public record LoadOptions(InetAddress host, int port, int conns, int depth, int 
         public Builder srcIpFirst(int value) { srcIpFirst = value; return this; }
         public Builder reconnect(boolean value) { reconnect = value; return this; }
         public Builder tls(boolean value) { tls = value; return this; }
+        /** The one TLS protocol offered ({@link #TLS13}, {@link #TLS12}); null: both. */
+        public Builder tlsProtocol(String value) { tlsProtocol = value; return this; }
+        /** The server process whose CPU time is measured (-1: none). */
+        public Builder serverPid(long value) { serverPid = value; return this; }
 
         public LoadOptions build() {
             return new LoadOptions(host, port, conns, depth, size, seconds, requests, warmup, mode, churn,
                     srcIps, threads, quiet, connectTimeout, grace, intervalMillis, idle, rampSeconds, srcIpFirst,
-                    reconnect, tls);
+                    reconnect, tls, tlsProtocol, serverPid);
         }
     }
 }

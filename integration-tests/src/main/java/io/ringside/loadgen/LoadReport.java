@@ -48,13 +48,15 @@ import java.util.Locale;
  * @param reconnects          reconnect mode: connections the server closed or reset, opened again
  * @param resets              reconnect mode: of those, the ones reset (or failing a read or write)
  * @param repeated            replies to a line that had been answered already
+ * @param tls                 {@code --tls}: handshakes and what they negotiated
+ * @param cpu                 CPU time of the server ({@code --server-pid}) and of the generator in the measured window
  */
 public record LoadReport(LoadOptions options, EndReason endReason, double measuredSeconds, long requests,
                          long connections, long measuredConnections, long mismatches, long connectionErrors,
                          long connectFailures, long lost, long inFlight, double p50Us, double p90Us,
                          double p99Us, double p999Us, double maxUs, long bytesSent, long bytesReceived,
                          long skipped, long held, long linesSent, long answered, long resent, long reconnects,
-                         long resets, long repeated) {
+                         long resets, long repeated, TlsTally tls, CpuUse cpu) {
 
     /** All errors: mismatches, connection errors and connect failures. */
     public long errors() {
@@ -67,6 +69,11 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
 
     public double connectsPerSecond() {
         return measuredSeconds > 0 ? measuredConnections / measuredSeconds : 0;
+    }
+
+    /** TLS handshakes completed per second in the measured window (with {@code --churn}: the handshake rate). */
+    public double handshakesPerSecond() {
+        return measuredSeconds > 0 ? tls.measuredHandshakes() / measuredSeconds : 0;
     }
 
     /**
@@ -109,6 +116,12 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         if (o.reconnect()) {
             sb.append(fmt("  reconnects    %,d (resets %,d), lines resent %,d%n", reconnects, resets, resent));
         }
+        if (o.tls()) {
+            sb.append(fmt("  tls           %s%s, %,d handshakes, %,.1f handshakes/s, no session resumption%n",
+                    tls.negotiated() == null ? "no handshake" : tls.negotiated(), tls.uniform() ? "" : " (and others)",
+                    tls.handshakes(), handshakesPerSecond()));
+        }
+        sb.append(fmt("  cpu           %s%n", cpu.describe(measuredSeconds, requests)));
         sb.append(fmt("  latency (us)  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 p50Us, p90Us, p99Us, p999Us, maxUs));
         sb.append(fmt("  bytes         sent %,d, received %,d%n", bytesSent, bytesReceived));
@@ -119,7 +132,7 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
     /** One JSON object (a single line) with the options and every figure. */
     public String toJson() {
         LoadOptions o = options;
-        StringBuilder sb = new StringBuilder(1100);
+        StringBuilder sb = new StringBuilder(1400);
         sb.append('{');
         field(sb, "host", '"' + o.host().getHostAddress() + '"');
         field(sb, "port", o.port());
@@ -134,6 +147,11 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "interval_ms", o.intervalMillis());
         field(sb, "idle", o.idle());
         field(sb, "tls", o.tls());
+        field(sb, "tls_protocol", quoted(tls.protocol()));
+        field(sb, "tls_cipher", quoted(tls.cipherSuite()));
+        field(sb, "tls_uniform", tls.uniform());
+        field(sb, "handshakes", tls.handshakes());
+        field(sb, "measured_handshakes", tls.measuredHandshakes());
         field(sb, "ramp_s", number(o.rampSeconds()));
         field(sb, "warmup_s", number(o.warmup()));
         field(sb, "end_reason", '"' + endReason.label() + '"');
@@ -142,6 +160,10 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
         field(sb, "rps", number(requestsPerSecond()));
         field(sb, "connections", connections);
         field(sb, "connects_per_s", number(connectsPerSecond()));
+        field(sb, "handshakes_per_s", number(handshakesPerSecond()));
+        field(sb, "server_cpu_s", number(cpu.serverSeconds()));
+        field(sb, "loadgen_cpu_s", number(cpu.selfSeconds()));
+        field(sb, "server_us_per_request", number(cpu.serverMicrosPerRequest(requests)));
         field(sb, "held", held);
         field(sb, "skipped", skipped);
         field(sb, "errors", errors());
@@ -171,6 +193,11 @@ public record LoadReport(LoadOptions options, EndReason endReason, double measur
 
     private static void field(StringBuilder sb, String name, Object value) {
         sb.append('"').append(name).append("\":").append(value).append(',');
+    }
+
+    /** A JSON string for a value that has no quote or backslash (protocol and suite names), or null. */
+    private static String quoted(String v) {
+        return v == null ? "null" : '"' + v + '"';
     }
 
     private static String number(double v) {

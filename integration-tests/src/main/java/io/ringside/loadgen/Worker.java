@@ -77,7 +77,7 @@ final class Worker implements Runnable {
         this.graceNanos = RunControl.seconds(options.grace());
         LineCodec codec = new LineCodec(options.size(), options.mode());
         for (int id = index; id < options.conns(); id += options.threads()) {
-            connections.add(new Connection(id, codec, options.linesPerConnection(), options.tls()));
+            connections.add(new Connection(id, codec, options.linesPerConnection(), options.tls(), options.tlsProtocol()));
         }
         this.connects = new Connects(index, options, control, stats, selector, connections, this::onConnected);
         control.addSelector(selector);
@@ -293,6 +293,7 @@ final class Worker implements Runnable {
             broken(c, "read failed: " + e, true);
             return;
         }
+        countHandshake(c);
         if (n < 0) {
             broken(c, "closed by the server", false);
             return;
@@ -340,6 +341,17 @@ final class Worker implements Runnable {
             stats.bytesSent(c.flush());
         } catch (IOException e) {
             broken(c, "write failed: " + e, true);
+            return;
+        }
+        countHandshake(c);
+    }
+
+    /** With {@code --tls}: a handshake that ended in this read or write is counted (in the window: measured). */
+    private void countHandshake(Connection c) {
+        String negotiated = c.handshakeDone();
+        if (negotiated != null) {
+            long now = System.nanoTime();
+            stats.handshake(loaded && now >= measureStart && now < measureEnd, negotiated);
         }
     }
 }

@@ -40,6 +40,11 @@ final class WorkerStats {
     private long resets;
     private long resentLines;
     private int heldAtEnd;
+    private long handshakes;
+    private long measuredHandshakes;
+    /** The protocol and suite of the first handshake, and how many later ones negotiated something else. */
+    private String negotiated;
+    private long otherNegotiated;
 
     private volatile long publishedReplies;
     private volatile long publishedErrors;
@@ -93,6 +98,19 @@ final class WorkerStats {
         connects++;
         if (measured) {
             measuredConnects++;
+        }
+    }
+
+    /** A TLS handshake ended, negotiating {@code protocolAndSuite}; {@code measured}: in the measured window. */
+    void handshake(boolean measured, String protocolAndSuite) {
+        handshakes++;
+        if (measured) {
+            measuredHandshakes++;
+        }
+        if (negotiated == null) {
+            negotiated = protocolAndSuite;
+        } else if (!negotiated.equals(protocolAndSuite)) {
+            otherNegotiated++;
         }
     }
 
@@ -168,6 +186,10 @@ final class WorkerStats {
     long resets() { return resets; }
     long resentLines() { return resentLines; }
     int heldAtEnd() { return heldAtEnd; }
+    long handshakes() { return handshakes; }
+    long measuredHandshakes() { return measuredHandshakes; }
+    String negotiated() { return negotiated; }
+    long otherNegotiated() { return otherNegotiated; }
 
     /** Lines sent and neither answered nor lost with their connection. */
     long unansweredLines() {

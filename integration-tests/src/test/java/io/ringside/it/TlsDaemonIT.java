@@ -141,12 +141,20 @@ class TlsDaemonIT {
             assertTrue(steady.ok(), steady.summary());
             assertEquals(0, steady.errors(), steady.summary());
             assertTrue(steady.requests() > 0, steady.summary());
+            assertEquals(200, steady.tls().handshakes(), "one handshake per connection: " + steady.summary());
             LoadReport churn = LoadGenerator.run(LoadOptions.builder(tlsPort).tls(true).conns(8).churn(true).size(64)
+                    .tlsProtocol(LoadOptions.TLS12).serverPid(d.process.pid())
                     .seconds(3).mode(ReplyMode.ROT13).quiet(true).build());
             System.out.println("tls churn: " + churn.summary());
             assertTrue(churn.ok(), churn.summary());
             assertEquals(0, churn.errors(), churn.summary());
             assertTrue(churn.requests() > 0, churn.summary());
+            // the handshake benchmark's figures: one full handshake per verified line, the protocol asked for, the
+            // daemon's CPU time per handshake
+            assertTrue(Math.abs(churn.tls().measuredHandshakes() - churn.requests()) <= 8, churn.summary());
+            assertEquals("TLSv1.2", churn.tls().protocol(), churn.summary());
+            assertTrue(churn.tls().uniform(), churn.summary());
+            assertTrue(churn.cpu().serverMicrosPerRequest(churn.requests()) > 0, churn.summary());
             assertEquals(0, d.terminate(30));
             assertCleanLog(d.log());
         }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A tiny blocking line server for the tests, on 127.0.0.1 and an ephemeral port: one thread per
  * connection (at most {@value #MAX_THREADS}), each line answered through a {@link Reply} function that
- * can echo, ROT13, corrupt, drop, close or stay silent.
+ * can echo, ROT13, corrupt, drop, close or stay silent. Given an {@link SSLContext} it speaks TLS (the JDK's
+ * {@code SSLServerSocket}) and keeps the protocol and session id of every handshake that succeeded.
  *
  * <p>Threading: the acceptor and the connection threads are its own; {@link #close()} may be called
  * from any thread and stops them all.
@@ -86,10 +91,19 @@ final class LineTestServer implements AutoCloseable {
     private final Set<InetAddress> peers = ConcurrentHashMap.newKeySet();
     private final List<Long> acceptNanos = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** TLS: "protocol session-id-in-hex" of each handshake, in order. */
+    private final List<String> handshakes = new CopyOnWriteArrayList<>();
 
     LineTestServer(Reply reply) throws IOException {
+        this(reply, null);
+    }
+
+    /** A server answering with {@code reply}, over TLS when {@code tls} is not null. */
+    LineTestServer(Reply reply, SSLContext tls) throws IOException {
         this.reply = reply;
-        this.listener = new ServerSocket(0, 512, InetAddress.getByName("127.0.0.1"));
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        this.listener = tls == null ? new ServerSocket(0, 512, loopback)
+                : tls.getServerSocketFactory().createServerSocket(0, 512, loopback);
         this.acceptor = new Thread(this::acceptLoop, "line-test-acceptor");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
@@ -102,6 +116,11 @@ final class LineTestServer implements AutoCloseable {
     /** The client addresses seen so far. */
     Set<InetAddress> peers() {
         return Set.copyOf(peers);
+    }
+
+    /** TLS: "protocol session-id-in-hex" of each successful handshake so far, in order. */
+    List<String> handshakes() {
+        return List.copyOf(handshakes);
     }
 
     /** When each connection was accepted ({@link System#nanoTime()}), in order. */
@@ -127,6 +146,12 @@ final class LineTestServer implements AutoCloseable {
     private void serve(Socket s) {
         try (s; InputStream in = new BufferedInputStream(s.getInputStream());
              OutputStream out = new BufferedOutputStream(s.getOutputStream())) {
+            if (s instanceof SSLSocket) {
+                SSLSession session = ((SSLSocket) s).getSession(); // the handshake ("NONE" when it failed: not kept)
+                if (!session.getProtocol().equals("NONE")) {
+                    handshakes.add(session.getProtocol() + " " + HexFormat.of().formatHex(session.getId()));
+                }
+            }
             ByteArrayOutputStream line = new ByteArrayOutputStream(64);
             long index = 0;
             int b;

@@ -5,8 +5,11 @@ import io.ringside.Connection;
 import io.ringside.LineHandler;
 import io.ringside.ServerConfig;
 import io.ringside.internal.harness.HarnessConnection;
+import io.ringside.internal.tls.TlsTransportFactory;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLEngine;
 
 /**
  * Tests a {@link LineHandler} without sockets: feed byte chunks, read what it wrote. The bytes go
@@ -21,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Every call plays the connection's loop turns until nothing more can happen now: tasks posted with
  * {@code execute}, timers already due, lines left over from a budget, and offloaded calls (waited for,
- * up to 30 s). Timers not yet due wait for a later call. Confined to the thread that created it.
+ * up to 30 s). Timers not yet due wait for a later call. {@link #overTls} makes the connection speak TLS: the
+ * bytes fed and taken are then records. Confined to the thread that created it.
  */
 public final class HandlerHarness {
     private final HarnessConnection connection;
@@ -33,7 +37,27 @@ public final class HandlerHarness {
 
     /** A harness with {@code config} (end of line, limits, watermarks); the handler's onOpen runs at once. */
     public HandlerHarness(ServerConfig config, LineHandler handler) {
-        this.connection = new HarnessConnection(config, handler);
+        this(new HarnessConnection(config, handler));
+    }
+
+    private HandlerHarness(HarnessConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * A harness whose connection speaks TLS as the TLS listener's do: the certificate and key of {@code config}'s
+     * {@code tls-cert} and {@code tls-key}, its protocols and client-certificate policy, and the handshake before the
+     * handler's onOpen. The peer is a client {@link javax.net.ssl.SSLEngine}: feed the harness its records, and give
+     * it the records {@link #takeOutput()} returns. The handshake's delegated tasks run on this thread.
+     *
+     * @throws IOException when the certificate or key cannot be used (the message names the file)
+     */
+    public static HandlerHarness overTls(ServerConfig config, LineHandler handler) throws IOException {
+        SSLEngine engine;
+        try (TlsTransportFactory tls = TlsTransportFactory.create(config.tls())) {
+            engine = tls.newEngine(); // the factory's task threads are not used: the harness runs tasks inline
+        }
+        return new HandlerHarness(new HarnessConnection(config, handler, engine));
     }
 
     /** The peer sends {@code bytes}; the connection reads them as far as it is willing to now. */

@@ -11,17 +11,22 @@ import io.ringside.internal.connection.TransportConnection;
 import io.ringside.internal.loop.AdmissionRelease;
 import io.ringside.internal.loop.OffloadPool;
 import io.ringside.internal.loop.WorkerContext;
+import io.ringside.internal.tls.TlsTransport;
 import io.ringside.internal.transport.MemoryTransport;
+import io.ringside.internal.transport.Transport;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
 
 /**
  * A connection over a {@link MemoryTransport}, driven by the calling thread through the same
  * connection, framing, buffers, budgets, inbox and timers as on a worker: the engine behind
  * {@code io.ringside.testing.HandlerHarness}. It plays the worker loop's turn by hand: serve the
- * transport's readiness, run the inbox, serve left-over lines, run due timers.
+ * transport's readiness, run the inbox, serve left-over lines, run due timers. Over TLS the connection's
+ * transport is a {@link TlsTransport} on that in-memory wire, with a server engine set up as the TLS
+ * listener's (its delegated tasks run inline).
  *
  * <p>Confined to the thread that created it (it becomes the connection's loop thread).
  */
@@ -37,9 +42,15 @@ public final class HarnessConnection {
     private final TransportConnection connection;
 
     public HarnessConnection(ServerConfig config, LineHandler handler) {
+        this(config, handler, null);
+    }
+
+    /** A connection over the in-memory wire, speaking TLS with {@code tls}'s engine when it is not null. */
+    public HarnessConnection(ServerConfig config, LineHandler handler, SSLEngine tls) {
         context = new WorkerContext(config, OFFLOADS, AdmissionRelease.NONE, () -> { });
         context.bindTo(Thread.currentThread());
-        connection = new TransportConnection(IDS.incrementAndGet(), context, transport, handler, null);
+        Transport wire = tls == null ? transport : new TlsTransport(transport, tls, Runnable::run);
+        connection = new TransportConnection(IDS.incrementAndGet(), context, wire, handler, null);
         context.adopt(connection);
         ConnectionOpen.open(connection);
     }
@@ -48,6 +59,7 @@ public final class HarnessConnection {
         return connection;
     }
 
+    /** The in-memory wire: what the peer sends and reads (ciphertext over TLS). */
     public MemoryTransport transport() {
         return transport;
     }

@@ -32,6 +32,11 @@ final class TlsEngine {
     private boolean spoke;
     /** A half-close asked for: the socket's FIN waits for the close_notify to be written. */
     private boolean finPending;
+    /**
+     * The one-element array of an unwrap's target: {@code SSLEngine.unwrap(src, dst)} would allocate one per record
+     * ({@code new ByteBuffer[] {dst}}, javax/net/ssl/SSLEngine.java); the array form takes this one.
+     */
+    private final ByteBuffer[] unwrapTarget = new ByteBuffer[1];
 
     TlsEngine(SSLEngine engine, TlsBuffers buffers, TlsHandshake handshake) {
         this.engine = engine;
@@ -64,11 +69,13 @@ final class TlsEngine {
         spoke = true;
         ByteBuffer in = buffers.netInForUnwrap();
         int start = in.position(); // an unwrap takes one record at most: the one starting here
+        unwrapTarget[0] = target;
         try {
-            return engine.unwrap(in, target);
+            return engine.unwrap(in, unwrapTarget, 0, 1);
         } catch (SSLException | RuntimeException e) { // a JDK parser's slip on hostile bytes is refused input too
             throw failed(e, established, byteAt(in, start), byteAt(in, start + 1)); // the refused record's type and major version
         } finally {
+            unwrapTarget[0] = null; // the target is the connection's read buffer: not kept past the call
             buffers.netInUnwrapped();
         }
     }

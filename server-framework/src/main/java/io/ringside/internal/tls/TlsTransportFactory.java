@@ -101,6 +101,14 @@ public final class TlsTransportFactory implements TransportFactory, TransportLay
     /** A server engine of the current context over {@code inner} (the socket, or the PROXY header reader over it). */
     @Override
     public Transport over(Transport inner) {
+        return new TlsTransport(inner, newEngine(), tasks);
+    }
+
+    /**
+     * A server engine of the current context, set up as each accepted connection's is: server mode, the
+     * listener's protocols and client-certificate policy (also the socket-less harness's engine).
+     */
+    public SSLEngine newEngine() {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
@@ -111,7 +119,7 @@ public final class TlsTransportFactory implements TransportFactory, TransportLay
             p.setWantClientAuth(true);
         }
         engine.setSSLParameters(p);
-        return new TlsTransport(inner, engine, tasks);
+        return engine;
     }
 
     @Override
