@@ -91,7 +91,7 @@ class HarnessOverTlsTest {
         HandlerHarness harness = HandlerHarness.overTls(tlsConfig().tlsProtocols("TLSv1.3").build(), new Recording());
         Peer peer = new Peer(client("TLSv1.2"), harness);
         assertThrows(javax.net.ssl.SSLException.class, peer::handshake, "a TLS 1.2 client and a TLS 1.3 listener");
-        assertEquals(CloseReason.PREFACE_FAILED, harness.closeReason());
+        assertEquals(CloseReason.TLS_HANDSHAKE_FAILED, harness.closeReason());
     }
 
     @Test
