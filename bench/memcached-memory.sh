@@ -4,8 +4,9 @@
 #
 # usage: bench/memcached-memory.sh [--items N] [--value-size B] [--flood N] [--parts 1,2] [--targets LIST]
 #
-# Part 1, density: each server alone (-t 1, -m 1024; Ringside with the serial collector, a heap of
-# 32 MiB + 48 bytes per item for the index (-Xmx) and a direct-memory limit above -m), filled by the load generator's memcached mode with N items (default 1,000,000) of B-byte
+# Part 1, density: each server alone (-t 1, -m 1024; Ringside with the serial collector, a fixed 32 MiB heap
+# (items and index are off the heap) and a direct-memory limit of -m plus a quarter for the index plus 64 MiB
+# for buffers), filled by the load generator's memcached mode with N items (default 1,000,000) of B-byte
 # values (default 100) under keys of 11 to 19 bytes ("lg" + a run prefix + the key number), every
 # value read back by 10,000 checked gets. Prints resident memory (VmRSS) after start and after the
 # fill, curr_items, bytes per item (RSS after the fill / items) and the ratio ringside / memcached.
@@ -25,7 +26,7 @@ while (($#)); do
     --flood) FLOOD=$2; shift 2 ;;
     --targets) TARGETS=$2; shift 2 ;;
     --parts) PARTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memcached-memory.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +35,7 @@ NAME=memcached-memory.sh
 for t in jq timeout; do command -v $t >/dev/null || die "needs $t"; done
 server_cmd() { # target port MiB
   case $1 in
-    ringside) echo "java -XX:+UseSerialGC -Xmx$((32 + ITEMS * 48 / 1048576))m -XX:MaxDirectMemorySize=$(($3 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
+    ringside) echo "java -XX:+UseSerialGC -Xmx32m -XX:MaxDirectMemorySize=$(($3 + $3 / 4 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
     memcached) echo "/usr/bin/memcached -p $2 -l 127.0.0.1 -t 1 -m $3 -U 0 ${user_args[*]}" ;;
     *) die "unknown target $1 (ringside, memcached)" ;;
   esac

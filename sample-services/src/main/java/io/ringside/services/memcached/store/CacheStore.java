@@ -54,9 +54,10 @@ public final class CacheStore {
     public CacheStore(StoreConfig config) {
         long direct = SlabPages.directMemoryLimit();
         if (config.memoryLimitBytes() > direct) {
+            long m = config.memoryLimitBytes() >> 20;
             throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
                     + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
-                    + ((config.memoryLimitBytes() >> 20) + 64) + "m (item memory plus the connections' buffers)");
+                    + (m + m / 4 + 64) + "m (item memory, a quarter more for the index, the connections' buffers)");
         }
         this.config = config;
         this.time = new StoreTime(config.clock());
@@ -262,7 +263,7 @@ public final class CacheStore {
         return (long) mem.pagesAllocated() * mem.pageBytes;
     }
 
-    /** Bytes of the index arrays (on the heap), a racy sum. */
+    /** Bytes of direct memory taken for the index tables (off the heap), idle blocks included. */
     public long indexBytes() {
         return items.indexBytes();
     }

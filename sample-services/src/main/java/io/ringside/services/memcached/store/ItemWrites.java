@@ -127,6 +127,10 @@ final class ItemWrites {
             }
             boolean invalidate = r != null && r.invalidate;
             result = decide(mode, st, slot, casUnique, invalidate);
+            if (result == StoreResult.STORED && slot < 0 && !st.insert(h, ref)) {
+                result = StoreResult.OUT_OF_MEMORY; // the index is full and cannot grow: ref is freed below
+                items.count(StoreCounter.OUTOFMEMORY, ref);
+            }
             if (result == StoreResult.STORED) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
@@ -145,8 +149,6 @@ final class ItemWrites {
                     old = st.ref(slot);
                     items.retire(old);
                     st.replace(slot, ref);
-                } else {
-                    st.insert(h, ref);
                 }
                 items.linked(ref);
                 drop = 0;

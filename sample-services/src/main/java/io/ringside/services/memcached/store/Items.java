@@ -27,6 +27,7 @@ final class Items {
     final StoreStats stats;
     final long seed;
     private final IndexStripe[] stripes;
+    private final IndexBlocks indexMemory;
     private final int stripeShift;
     private final int itemSizeMax;
     private final FlushDeadlines flushes = new FlushDeadlines();
@@ -41,8 +42,9 @@ final class Items {
         int bits = Integer.numberOfTrailingZeros(n);
         this.stripeShift = 64 - bits;
         this.stripes = new IndexStripe[n];
+        this.indexMemory = new IndexBlocks(stats, config.indexLimitBytes());
         for (int i = 0; i < n; i++) {
-            stripes[i] = new IndexStripe(i, bits);
+            stripes[i] = new IndexStripe(i, bits, indexMemory);
         }
     }
 
@@ -65,12 +67,9 @@ final class Items {
         return StoreAudit.run(mem, stripes, stats, seed, stripeShift);
     }
 
+    /** Direct memory of the index tables (idle blocks included). */
     long indexBytes() {
-        long n = 0;
-        for (IndexStripe st : stripes) {
-            n += st.tableBytes();
-        }
-        return n;
+        return indexMemory.allocatedBytes();
     }
 
     // ------------------------------------------------------------------------------------------- liveness

@@ -75,6 +75,7 @@ final class MetaReads {
         ItemLayout.writeHeader(p, at, len, 0, 0, 0, now);
         p.put(at + ItemLayout.HEADER, key, off, len);
         int free = stub;
+        int dead = 0;
         long stamp = st.lock.writeLock();
         try {
             int slot = st.find(h, key, off, len, items.mem);
@@ -85,12 +86,13 @@ final class MetaReads {
                     visit(cur, options, true, false, now, view, visitor); // stored by another client meanwhile
                     return true;
                 }
-                free = items.unlinkDead(st, slot, items.mem.page(cur), items.mem.offset(cur), why);
-                st.insert(h, stub);
-            } else {
-                st.insert(h, stub);
-                free = 0;
+                dead = items.unlinkDead(st, slot, items.mem.page(cur), items.mem.offset(cur), why);
             }
+            if (!st.insert(h, stub)) {
+                items.count(StoreCounter.OUTOFMEMORY, stub);
+                return false; // the index is full and cannot grow: a miss, as a failed allocation
+            }
+            free = 0;
             p.putLong(at + ItemLayout.CAS, st.nextCas());
             items.linked(stub);
             visit(stub, options, true, true, now, view, visitor);
@@ -99,6 +101,9 @@ final class MetaReads {
             st.lock.unlockWrite(stamp);
             if (free != 0) {
                 items.mem.free(free, Items.hint(st));
+            }
+            if (dead != 0) {
+                items.mem.free(dead, Items.hint(st));
             }
         }
     }
