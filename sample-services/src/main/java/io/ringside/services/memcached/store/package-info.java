@@ -18,9 +18,11 @@
  *
  * <h2>Memory layout</h2>
  * Item memory is slab pages (1 MiB direct buffers by default, up to the {@code -m} limit, allocated on first use),
- * each carved into equal chunks of one slab class (48 bytes and up by a factor of 1.25: memcached's {@code -n 48
- * -f 1.25}). An item is one chunk: a 28-byte header (CAS 8, meta word 4 = state + key length + 8 flag bits, value
- * length 4, client flags 4, expiry 4, last access 4), the key, the value. The index is an open-addressing table
+ * each carved into equal chunks of one slab class (memcached 1.6's own chunk sizes for {@code -n 48 -f 1.25}: 96,
+ * 120, 152, 192, ..., half a page, and below them 48, 64 and 80; a whole page above half a page). An item is 31
+ * bytes smaller here than in memcached, so none takes a larger chunk than memcached would give it. An item is one
+ * chunk: a 28-byte header (CAS 8, meta word 4 = state + key length + 8 flag bits, value length 4, client flags 4,
+ * expiry 4, last access 4), the key, the value. The index is an open-addressing table
  * per stripe, also in direct memory (4 KiB blocks, {@code IndexBlocks}, reused between stripes as they double):
  * 32 hash bits and a 32-bit chunk reference per slot, at most 3/4 full, so a lookup touches the table and then one
  * chunk. The JVM heap holds a few thousand objects plus one buffer object per 512 index slots, whatever the item
