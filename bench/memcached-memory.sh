@@ -5,7 +5,7 @@
 # usage: bench/memcached-memory.sh [--items N] [--value-size B] [--flood N] [--parts 1,2] [--targets LIST]
 #
 # Part 1, density: each server alone (-t 1, -m 1024; Ringside with the serial collector, a fixed 32 MiB heap
-# (items and index are off the heap) and a direct-memory limit of -m plus a quarter for the index plus 64 MiB
+# (items and index are off the heap) and a direct-memory limit of -m plus an eighth for the index plus 64 MiB
 # for buffers), filled by the load generator's memcached mode with N items (default 1,000,000) of B-byte
 # values (default 100) under keys of 11 to 19 bytes ("lg" + a run prefix + the key number), every
 # value read back by 10,000 checked gets. Prints resident memory (VmRSS) after start and after the
@@ -35,7 +35,7 @@ NAME=memcached-memory.sh
 for t in jq timeout; do command -v $t >/dev/null || die "needs $t"; done
 server_cmd() { # target port MiB
   case $1 in
-    ringside) echo "java -XX:+UseSerialGC -Xmx32m -XX:MaxDirectMemorySize=$(($3 + $3 / 4 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
+    ringside) echo "java -XX:+UseSerialGC -Xmx32m -XX:MaxDirectMemorySize=$(($3 + $3 / 8 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
     memcached) echo "/usr/bin/memcached -p $2 -l 127.0.0.1 -t 1 -m $3 -U 0 ${user_args[*]}" ;;
     *) die "unknown target $1 (ringside, memcached)" ;;
   esac

@@ -17,9 +17,10 @@ import java.nio.ByteBuffer;
  * A {@link ValueSink} runs under the stripe's shared lock and must not call back into the store.
  *
  * <h2>Memory layout, and why</h2>
- * Items live off-heap in slab pages carved into chunks of one slab class each, an item (28-byte header, key, value)
- * in one chunk, indexed by one open-addressing {@code long[]} per stripe: the garbage collector sees a few thousand
- * long-lived objects whatever the item count, and neither a {@code get} nor a {@code set} allocates. The package
+ * Items live off-heap in slab pages carved into chunks of one slab class each, an item (32-byte header, key, value)
+ * in one chunk, indexed by one chained hash table per stripe whose buckets are direct memory too: the garbage
+ * collector sees a few thousand long-lived objects whatever the item count, and neither a {@code get} nor a
+ * {@code set} allocates. The package
  * documentation has the layout, what an item costs against memcached, and why.
  *
  * <h2>Keys and values</h2>
@@ -57,7 +58,7 @@ public final class CacheStore {
             long m = config.memoryLimitBytes() >> 20;
             throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
                     + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
-                    + (m + m / 4 + 64) + "m (item memory, a quarter more for the index, the connections' buffers)");
+                    + (m + m / 8 + 64) + "m (item memory, an eighth more for the index, the connections' buffers)");
         }
         this.config = config;
         this.time = new StoreTime(config.clock());

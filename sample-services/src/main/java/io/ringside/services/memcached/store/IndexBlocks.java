@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The memory of the index tables: fixed-size blocks of direct memory (4 KiB, 512 slots), carved from arenas of
- * 64 blocks taken on first need, handed out zeroed and taken back when a table doubles. A table is an array of
- * blocks ({@link IndexStripe}), so the index lives off the heap: the heap holds one small buffer object per 512
- * slots, the collector has nothing per item to trace or copy, and the heap does not need to grow with the items.
+ * The memory of the index tables: fixed-size blocks of direct memory (4 KiB, 1,024 buckets), carved from arenas
+ * of 64 blocks taken on first need, handed out zeroed and taken back when a table doubles. A table is an array of
+ * blocks ({@link IndexStripe}), so the index lives off the heap: the heap holds one small buffer object per block,
+ * the collector has nothing per item to trace or copy, and the heap does not need to grow with the items.
  *
  * <p>Blocks are never given back to the JVM, only to this pool: the JDK frees direct memory only when the collector
  * finds the buffer unreachable, and a heap that allocates nothing rarely collects. Reuse is what bounds the waste:
@@ -19,11 +19,8 @@ import java.nio.ByteOrder;
  * passes through the monitor, which orders the giver's writes (the zeroing) before the taker's.
  */
 final class IndexBlocks {
-    /** Slots (8 bytes each) in a block, and the shift and mask that split a slot number. */
-    static final int SLOTS = 512;
-    static final int SHIFT = 9;
-    static final int MASK = SLOTS - 1;
-    static final int BYTES = SLOTS * 8;
+    /** Bytes of a block. */
+    static final int BYTES = 4096;
     private static final int PER_ARENA = 64;
     private static final int ARENA_BYTES = PER_ARENA * BYTES;
     private static final byte[] ZERO = new byte[BYTES];

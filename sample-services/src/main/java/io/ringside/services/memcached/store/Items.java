@@ -44,7 +44,7 @@ final class Items {
         this.stripes = new IndexStripe[n];
         this.indexMemory = new IndexBlocks(stats, config.indexLimitBytes());
         for (int i = 0; i < n; i++) {
-            stripes[i] = new IndexStripe(i, bits, indexMemory);
+            stripes[i] = new IndexStripe(i, bits, indexMemory, mem, seed);
         }
     }
 
@@ -93,10 +93,9 @@ final class Items {
     // ------------------------------------------------------------------------ into and out of the index
 
     /** Unlinks an expired or flushed item met on the way; returns its chunk (to free after unlocking). Write lock held. */
-    int unlinkDead(IndexStripe st, int slot, ByteBuffer p, int at, int why) {
-        int ref = st.ref(slot);
+    int unlinkDead(IndexStripe st, long hash, int ref, ByteBuffer p, int at, int why) {
         boolean unfetched = (ItemLayout.meta(p, at) & ItemLayout.FETCHED) == 0;
-        st.remove(slot);
+        st.remove(hash, ref);
         retire(ref);
         int c = mem.classOf(ref);
         stats.increment(StoreCounter.RECLAIMED, c);

@@ -46,7 +46,7 @@ final class SlabClass {
      * The classes of a store, at most 255, the last one a whole page. From {@link #MEMCACHED_FIRST_CHUNK} up they are
      * memcached's own chunk sizes: each the previous times {@link StoreConfig#growthFactor()}, truncated, then
      * 8-aligned, as memcached's {@code slabs_init} computes them (96, 120, 152, 192, 240, 304, ... for
-     * {@code -n 48 -f 1.25}). An item here is 31 bytes smaller than the same item in memcached (header 28 bytes
+     * {@code -n 48 -f 1.25}). An item here is 27 bytes smaller than the same item in memcached (header 32 bytes
      * against 48 + 8 of CAS, no "\r\n", no key terminator), so with the same chunk sizes no item ever takes a larger
      * chunk than memcached gives it, and many take one class smaller; classes that are not memcached's would waste
      * as much on average but, at some sizes, more than memcached (up to 15% for 440-byte chunks against its 384).

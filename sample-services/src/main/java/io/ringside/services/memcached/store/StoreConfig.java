@@ -16,7 +16,7 @@ public final class StoreConfig {
     public static final int DEFAULT_ITEM_SIZE_MAX = 1 << 20;
     /** memcached {@code -f 1.25}: each slab class's chunk is this much larger than the previous one. */
     public static final double DEFAULT_GROWTH_FACTOR = 1.25;
-    /** The smallest chunk: a 28-byte header and 20 bytes of key and value. */
+    /** The smallest chunk: a 32-byte header and 16 bytes of key and value. */
     public static final int DEFAULT_MIN_CHUNK_BYTES = 48;
     /** Smallest allowed {@code -I} (memcached's too). */
     public static final int MIN_ITEM_SIZE_MAX = 1024;
@@ -75,8 +75,8 @@ public final class StoreConfig {
     }
 
     /**
-     * Bytes of item memory ({@code -m} MiB); the index tables (8 to 21 bytes per item, direct memory too) come on
-     * top, as memcached's hash table does.
+     * Bytes of item memory ({@code -m} MiB); the index's buckets (2.7 to 5.3 bytes per item, direct memory too, at
+     * most an eighth of the limit) come on top, as memcached's hash table does.
      */
     public long memoryLimitBytes() {
         return memoryLimitBytes;

@@ -1,13 +1,13 @@
 package io.ringside.services.memcached.store;
 
-import static io.ringside.services.memcached.store.Stores.b;
-import static io.ringside.services.memcached.store.Stores.delete;
 import static io.ringside.services.memcached.store.Stores.get;
 import static io.ringside.services.memcached.store.Stores.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,46 +18,82 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index tables in direct memory: the open-addressing table against a model through doublings and deletions,
- * blocks reused between stripes as they grow, and a table that cannot grow (the JVM refused the memory): it fills
- * to 15/16, then refuses new keys, and the store answers out of memory instead of failing or looping.
+ * The index: chained buckets in direct memory against a model through doublings, replacements and removals; blocks
+ * reused between stripes as they grow; and a table the JVM will not let grow, whose chains just get longer (every
+ * key still found, the refusals counted once per doubling of the size, not per insert).
  */
 class IndexStripeTest {
+    private static final long SEED = 99;
     private final StoreStats stats = new StoreStats(1);
+    private final StoreConfig config = StoreConfig.builder().memoryLimitBytes(64L << 20).hashSeed(SEED).build();
+    private final SlabAllocator mem = new SlabAllocator(config, SlabClass.buildAll(config, 1), stats);
+
+    /** A chunk holding the key (and no value), as a store fills it before linking. */
+    private int chunk(byte[] key) {
+        int ref = mem.allocate(mem.classFor(ItemLayout.itemBytes(key.length, 0)), 0);
+        assertTrue(ref != 0, "test memory too small");
+        ByteBuffer p = mem.page(ref);
+        int at = mem.offset(ref);
+        ItemLayout.writeHeader(p, at, key.length, 0, 0, 0, 0);
+        p.put(at + ItemLayout.HEADER, key);
+        return ref;
+    }
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static long hash(byte[] key) {
+        return KeyHash.hash(key, 0, key.length, SEED);
+    }
 
     @Test
-    void tableAgreesWithAModelThroughGrowthAndDeletion() {
+    void tableAgreesWithAModelThroughGrowthReplacementAndRemoval() {
         long seed = new Random().nextLong();
         Random rnd = new Random(seed);
-        IndexStripe st = new IndexStripe(0, 0, new IndexBlocks(stats));
-        Map<Integer, Long> model = new HashMap<>(); // ref -> hash
-        List<Integer> refs = new ArrayList<>();
-        int nextRef = 1;
-        for (int step = 0; step < 200_000; step++) {
-            if (refs.isEmpty() || rnd.nextInt(10) < 6) {
-                // Few distinct tags, so that probe runs are long and wrap around the table's end.
-                long hash = rnd.nextInt(4) == 0 ? -1L - rnd.nextInt(64) : rnd.nextLong();
-                int ref = nextRef++;
-                assertTrue(st.insert(hash, ref), "seed " + seed);
-                model.put(ref, hash);
-                refs.add(ref);
+        IndexStripe st = new IndexStripe(0, 0, new IndexBlocks(stats), mem, SEED);
+        Map<String, Integer> model = new HashMap<>();
+        List<String> present = new ArrayList<>();
+        Set<String> removed = new HashSet<>();
+        for (int step = 0; step < 150_000; step++) {
+            int op = rnd.nextInt(10);
+            if (present.isEmpty() || op < 6) {
+                String k = "key:" + step;
+                byte[] kb = key(k);
+                int ref = chunk(kb);
+                assertEquals(0, st.find(hash(kb), kb, 0, kb.length), "seed " + seed);
+                st.insert(hash(kb), ref);
+                model.put(k, ref);
+                present.add(k);
+            } else if (op < 8) {
+                String k = present.get(rnd.nextInt(present.size()));
+                byte[] kb = key(k);
+                int to = chunk(kb);
+                st.replace(hash(kb), model.get(k), to);
+                mem.free(model.put(k, to), 0);
             } else {
-                int ref = refs.remove(rnd.nextInt(refs.size()));
-                int slot = st.findRef(model.remove(ref), ref);
-                assertTrue(slot >= 0, "seed " + seed + ": ref " + ref + " lost");
-                assertEquals(ref, st.ref(slot));
-                st.remove(slot);
+                String k = present.remove(rnd.nextInt(present.size()));
+                byte[] kb = key(k);
+                int ref = model.remove(k);
+                assertTrue(st.contains(hash(kb), ref), "seed " + seed);
+                st.remove(hash(kb), ref);
+                mem.free(ref, 0);
+                removed.add(k);
             }
         }
         assertEquals(model.size(), st.size(), "seed " + seed);
-        assertTrue(st.capacity() >= model.size() * 4 / 3, "at most 3/4 full: " + st.capacity());
+        assertTrue(st.size() <= 1.5 * st.buckets() && st.size() > 0.75 * st.buckets() / 2, st.buckets() + " buckets");
+        for (Map.Entry<String, Integer> e : model.entrySet()) {
+            byte[] kb = key(e.getKey());
+            assertEquals((int) e.getValue(), st.find(hash(kb), kb, 0, kb.length), "seed " + seed);
+        }
+        for (String k : removed) {
+            byte[] kb = key(k);
+            assertEquals(0, st.find(hash(kb), kb, 0, kb.length), "seed " + seed + ": " + k + " removed");
+        }
         Set<Integer> seen = new HashSet<>();
         st.forEachRef(seen::add);
-        assertEquals(model.keySet(), seen, "seed " + seed);
-        for (Map.Entry<Integer, Long> e : model.entrySet()) {
-            assertTrue(st.findRef(e.getValue(), e.getKey()) >= 0, "seed " + seed);
-            assertEquals(-1, st.findRef(e.getValue(), e.getKey() + nextRef), "seed " + seed);
-        }
+        assertEquals(new HashSet<>(model.values()), seen, "seed " + seed);
     }
 
     @Test
@@ -65,68 +101,58 @@ class IndexStripeTest {
         IndexBlocks blocks = new IndexBlocks(stats);
         IndexStripe[] stripes = new IndexStripe[64];
         for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new IndexStripe(i, 6, blocks);
+            stripes[i] = new IndexStripe(i, 6, blocks, mem, SEED);
         }
-        Random rnd = new Random(7);
-        int ref = 1;
-        for (int round = 0; round < 20_000; round++) {
-            for (IndexStripe st : stripes) {
-                assertTrue(st.insert(rnd.nextLong(), ref++));
+        for (int round = 0; round < 5_000; round++) {
+            for (int i = 0; i < stripes.length; i++) {
+                byte[] kb = key(i + ":" + round);
+                stripes[i].insert(hash(kb), chunk(kb));
             }
         }
         long tables = 0;
-        long largest = 0;
         for (IndexStripe st : stripes) {
-            tables += 8L * st.capacity();
-            largest = Math.max(largest, 8L * st.capacity());
+            assertEquals(4096, st.buckets(), "5,000 keys a stripe: 4,096 buckets");
+            tables += 4L * st.buckets();
         }
-        assertEquals(64 * 8L * 32768, tables, "20,000 keys a stripe: 32,768 slots each");
-        // Without reuse every old table would stay: twice the tables. With it, about one stripe's old table.
-        assertTrue(blocks.allocatedBytes() <= tables + largest / 2 + 64 * IndexBlocks.BYTES,
+        // Without reuse every old table would stay: twice the tables. With it, about one stripe's old one and an arena.
+        assertTrue(blocks.allocatedBytes() <= tables + 4 * 2048 + 64 * IndexBlocks.BYTES,
                 blocks.allocatedBytes() + " bytes for " + tables + " of tables");
         assertEquals(0, stats.value(StoreCounter.DIRECT_MEMORY_FAILURES));
     }
 
     @Test
-    void aTableThatCannotGrowFillsToFifteenSixteenthsThenRefuses() {
-        // One arena (64 blocks): the table doubles up to 32 blocks, then needs 64 new ones while it holds 32.
-        IndexStripe st = new IndexStripe(0, 0, new IndexBlocks(stats, 64L * IndexBlocks.BYTES));
-        Random rnd = new Random(3);
-        int n = 0;
-        while (st.insert(rnd.nextLong(), n + 1)) {
-            n++;
-            assertTrue(n <= 16384, "never full");
+    void aTableThatCannotGrowKeepsEveryKeyInLongerChains() {
+        // One arena (64 blocks): the table doubles up to 32 blocks, then would need 64 new ones while it holds 32.
+        IndexStripe st = new IndexStripe(0, 0, new IndexBlocks(stats, 64L * IndexBlocks.BYTES), mem, SEED);
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            byte[] kb = key("k" + i);
+            st.insert(hash(kb), chunk(kb));
         }
-        assertEquals(16384, st.capacity());
-        assertEquals(16384 * 15 / 16, n);
-        assertTrue(stats.value(StoreCounter.DIRECT_MEMORY_FAILURES) > 0);
-        assertFalse(st.insert(rnd.nextLong(), n + 1), "still full");
-        st.remove(st.findRef(new Random(3).nextLong(), 1));
-        assertTrue(st.insert(rnd.nextLong(), n + 1), "a freed slot takes a key again");
+        assertEquals(32 * IndexStripe.PER_BLOCK, st.buckets());
+        // Refused at 49,153 items, then retried when the size doubled: 98,306 and 196,612.
+        assertEquals(3, stats.value(StoreCounter.DIRECT_MEMORY_FAILURES));
+        for (int i = 0; i < n; i++) {
+            byte[] kb = key("k" + i);
+            assertTrue(st.find(hash(kb), kb, 0, kb.length) != 0, "k" + i);
+        }
+        byte[] absent = key("absent");
+        assertEquals(0, st.find(hash(absent), absent, 0, absent.length));
     }
 
     @Test
-    void aFullIndexAnswersOutOfMemoryAndKeepsWhatItHolds() {
-        CacheStore s = new CacheStore(Stores.small().memoryLimitBytes(8L << 20).stripes(1)
+    void aStoreWhoseIndexCannotGrowStillStoresAndFindsEverything() {
+        CacheStore s = new CacheStore(Stores.small().memoryLimitBytes(16L << 20).stripes(1)
                 .indexLimitBytes(64L * IndexBlocks.BYTES).build());
-        int stored = 0;
-        StoreResult last;
-        while ((last = set(s, "key:" + stored, "v" + stored)) == StoreResult.STORED) {
-            stored++;
-            assertTrue(stored <= 16384, "never full");
+        int n = 60_000;
+        for (int i = 0; i < n; i++) {
+            assertEquals(StoreResult.STORED, set(s, "key:" + i, "v" + i));
         }
-        assertEquals(StoreResult.OUT_OF_MEMORY, last);
-        assertEquals(16384 * 15 / 16, stored);
-        assertEquals(1, s.stats().value(StoreCounter.OUTOFMEMORY));
-        assertEquals(StoreResult.STORED, set(s, "key:7", "replaced"), "an existing key keeps its slot");
-        assertEquals("replaced", get(s, "key:7"));
-        byte[] k = b("vivified");
-        assertFalse(s.metaGet(k, 0, k.length, ReadOptions.VIVIFY, new ItemView(), v -> { }), "mg N: a miss");
-        assertTrue(delete(s, "key:0"));
-        assertEquals(StoreResult.STORED, set(s, "another", "x"), "a deleted key's slot takes a new one");
-        for (int i = 1; i < stored; i++) {
-            assertEquals(i == 7 ? "replaced" : "v" + i, get(s, "key:" + i));
+        assertTrue(s.stats().value(StoreCounter.DIRECT_MEMORY_FAILURES) > 0);
+        for (int i = 0; i < n; i++) {
+            assertEquals("v" + i, get(s, "key:" + i));
         }
+        assertFalse(Stores.delete(s, "absent"));
         s.audit();
     }
 }
