@@ -20,8 +20,7 @@ import java.nio.ByteBuffer;
  * Items live off-heap in slab pages carved into chunks of one slab class each, an item (32-byte header, key, value)
  * in one chunk, indexed by one chained hash table per stripe whose buckets are direct memory too: the garbage
  * collector sees a few thousand long-lived objects whatever the item count, and neither a {@code get} nor a
- * {@code set} allocates. The package
- * documentation has the layout, what an item costs against memcached, and why.
+ * {@code set} allocates. The package documentation has the layout, what an item costs against memcached, and why.
  *
  * <h2>Keys and values</h2>
  * Keys are byte ranges of 1 to {@value #MAX_KEY_LENGTH} bytes; the store accepts any bytes (the protocol decides
