@@ -3,9 +3,11 @@
 # both under a memory limit with far more data than fits.
 #
 # usage: bench/memcached-memory.sh [--items N] [--value-size B] [--flood N] [--parts 1,2] [--targets LIST]
+#                                  [--jvm-flags "FLAGS"]
 #
-# Part 1, density: each server alone (-t 1, -m 1024; Ringside with the serial collector, a heap of
-# 32 MiB + 48 bytes per item for the index (-Xmx) and a direct-memory limit above -m), filled by the load generator's memcached mode with N items (default 1,000,000) of B-byte
+# Part 1, density: each server alone (-t 1, -m 1024; Ringside with the README's JVM flags: the serial
+# collector and a fixed 32 MiB heap, as items and index are off the heap, or --jvm-flags instead, e.g. "" for
+# the JVM's defaults; always a direct-memory limit of -m plus an eighth for the index plus 64 MiB), filled by the load generator's memcached mode with N items (default 1,000,000) of B-byte
 # values (default 100) under keys of 11 to 19 bytes ("lg" + a run prefix + the key number), every
 # value read back by 10,000 checked gets. Prints resident memory (VmRSS) after start and after the
 # fill, curr_items, bytes per item (RSS after the fill / items) and the ratio ringside / memcached.
@@ -16,7 +18,7 @@
 # missing).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ITEMS=1000000 VSIZE=100 FLOOD=4000000 PARTS=1,2 TARGETS=ringside,memcached
+ITEMS=1000000 VSIZE=100 FLOOD=4000000 PARTS=1,2 TARGETS=ringside,memcached JVM_FLAGS="-XX:+UseSerialGC -Xmx32m"
 ORIG_ARGS=("$@")
 while (($#)); do
   case $1 in
@@ -25,6 +27,7 @@ while (($#)); do
     --flood) FLOOD=$2; shift 2 ;;
     --targets) TARGETS=$2; shift 2 ;;
     --parts) PARTS=$2; shift 2 ;;
+    --jvm-flags) JVM_FLAGS=$2; shift 2 ;;
     -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "memcached-memory.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -34,7 +37,7 @@ NAME=memcached-memory.sh
 for t in jq timeout; do command -v $t >/dev/null || die "needs $t"; done
 server_cmd() { # target port MiB
   case $1 in
-    ringside) echo "java -XX:+UseSerialGC -Xmx$((32 + ITEMS * 48 / 1048576))m -XX:MaxDirectMemorySize=$(($3 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
+    ringside) echo "java $JVM_FLAGS -XX:MaxDirectMemorySize=$(($3 + $3 / 8 + 64))m -jar $JAR memcached -p $2 -l 127.0.0.1 -t 1 -m $3" ;;
     memcached) echo "/usr/bin/memcached -p $2 -l 127.0.0.1 -t 1 -m $3 -U 0 ${user_args[*]}" ;;
     *) die "unknown target $1 (ringside, memcached)" ;;
   esac
@@ -52,7 +55,7 @@ IFS=, read -r -a targets <<<"$TARGETS"
 port=23000
 declare -A RSS_FULL
 if [[ ,$PARTS, == *,1,* ]]; then
-echo "part 1: $ITEMS items of $VSIZE-byte values, -m 1024, -t 1"
+echo "part 1: $ITEMS items of $VSIZE-byte values, -m 1024, -t 1; ringside: java ${JVM_FLAGS:-(JVM defaults)}"
 printf '%-10s %12s %14s %12s %12s %8s\n' target rss_start_MiB rss_filled_MiB curr_items bytes/item result
 for target in "${targets[@]}"; do
   port=$((port + 1))

@@ -52,7 +52,8 @@ final class MemcachedServiceWiring implements ServiceWiring {
     public void addOptions(CommandSpec spec) {
         spec.addOption(OptionSpec.builder("-m", "--memory-limit").paramLabel("MiB").type(String.class)
                 .description("memcached -m: item memory in MiB (k/m/g suffixes: a size). Default: 64."
-                        + " The JVM needs -XX:MaxDirectMemorySize of at least this plus 64m.").build());
+                        + " The JVM needs -XX:MaxDirectMemorySize of at least this; give it an eighth more for the"
+                        + " index and 64m for buffers.").build());
         spec.addOption(OptionSpec.builder("-I", "--max-item-size").paramLabel("SIZE").type(String.class)
                 .description("memcached -I: largest item, bytes with k/m suffixes (1k to 512m). Default: 1m.").build());
         spec.addOption(OptionSpec.builder("-v", "--verbose").type(boolean[].class).arity("0")

@@ -233,12 +233,12 @@ class MemcachedRecacheTest {
     void meShowsTheItemsMetadataWithoutTouchingIt() {
         HandlerHarness h = harness();
         String me = run(h, "set a 0 0 2\r\nhi\r\nme a\r\n");
-        // cls and size are this store's: a 1-byte key and 2-byte value are 31 bytes in a 48-byte chunk (class 1)
-        assertTrue(me.matches("STORED\r\nME a exp=-1 la=0 cas=\\d+ fetch=no cls=1 size=31\r\n"), me);
+        // cls and size are this store's: a 1-byte key and 2-byte value are 35 bytes in a 48-byte chunk (class 1)
+        assertTrue(me.matches("STORED\r\nME a exp=-1 la=0 cas=\\d+ fetch=no cls=1 size=35\r\n"), me);
         assertEquals("HD h0\r\n", run(h, "mg a h\r\n"), "me did not count as a fetch");
         me = run(h, "set b 0 100 2\r\nhi\r\nms YQ== 2 b\r\nho\r\nme b\r\nme YQ== b\r\n");
-        assertTrue(me.matches("STORED\r\nHD\r\nME b exp=-100 la=0 cas=\\d+ fetch=no cls=1 size=31\r\n"
-                + "ME YQ== exp=-1 la=0 cas=\\d+ fetch=no cls=1 size=31\r\n"), me);
+        assertTrue(me.matches("STORED\r\nHD\r\nME b exp=-100 la=0 cas=\\d+ fetch=no cls=1 size=35\r\n"
+                + "ME YQ== exp=-1 la=0 cas=\\d+ fetch=no cls=1 size=35\r\n"), me);
     }
 
     @Test

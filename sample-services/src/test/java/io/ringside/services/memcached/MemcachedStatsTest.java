@@ -88,7 +88,7 @@ class MemcachedStatsTest {
         assertEquals(List.of("items:1:number", "items:1:mem_requested", "items:1:evicted", "items:1:outofmemory",
                 "items:1:reclaimed", "items:1:expired_unfetched", "items:1:evicted_unfetched"), List.copyOf(s.keySet()));
         assertEquals("2", s.get("items:1:number"));
-        assertEquals(Integer.toString(2 * 28 + 2 + 3), s.get("items:1:mem_requested"), "headers, keys, values");
+        assertEquals(Integer.toString(2 * 32 + 2 + 3), s.get("items:1:mem_requested"), "headers, keys, values");
         h.feed("delete a\r\ndelete b\r\n");
         h.takeOutputAscii();
         assertEquals(Map.of(), stats("stats items"), "no items, no class");

@@ -17,10 +17,10 @@ import java.nio.ByteBuffer;
  * A {@link ValueSink} runs under the stripe's shared lock and must not call back into the store.
  *
  * <h2>Memory layout, and why</h2>
- * Items live off-heap in slab pages carved into chunks of one slab class each, an item (28-byte header, key, value)
- * in one chunk, indexed by one open-addressing {@code long[]} per stripe: the garbage collector sees a few thousand
- * long-lived objects whatever the item count, and neither a {@code get} nor a {@code set} allocates. The package
- * documentation has the layout, what an item costs against memcached, and why.
+ * Items live off-heap in slab pages carved into chunks of one slab class each, an item (32-byte header, key, value)
+ * in one chunk, indexed by one chained hash table per stripe whose buckets are direct memory too: the garbage
+ * collector sees a few thousand long-lived objects whatever the item count, and neither a {@code get} nor a
+ * {@code set} allocates. The package documentation has the layout, what an item costs against memcached, and why.
  *
  * <h2>Keys and values</h2>
  * Keys are byte ranges of 1 to {@value #MAX_KEY_LENGTH} bytes; the store accepts any bytes (the protocol decides
@@ -54,9 +54,10 @@ public final class CacheStore {
     public CacheStore(StoreConfig config) {
         long direct = SlabPages.directMemoryLimit();
         if (config.memoryLimitBytes() > direct) {
+            long m = config.memoryLimitBytes() >> 20;
             throw new IllegalStateException("memory limit of " + config.memoryLimitBytes() + " bytes is above this JVM's "
                     + "direct memory limit of " + direct + " bytes: start it with -XX:MaxDirectMemorySize="
-                    + ((config.memoryLimitBytes() >> 20) + 64) + "m (item memory plus the connections' buffers)");
+                    + (m + m / 8 + 64) + "m (item memory, an eighth more for the index, the connections' buffers)");
         }
         this.config = config;
         this.time = new StoreTime(config.clock());
@@ -262,7 +263,7 @@ public final class CacheStore {
         return (long) mem.pagesAllocated() * mem.pageBytes;
     }
 
-    /** Bytes of the index arrays (on the heap), a racy sum. */
+    /** Bytes of direct memory taken for the index tables (off the heap), idle blocks included. */
     public long indexBytes() {
         return items.indexBytes();
     }

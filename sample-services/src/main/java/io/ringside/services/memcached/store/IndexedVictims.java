@@ -28,8 +28,7 @@ final class IndexedVictims implements Victims {
         IndexStripe st = items.stripe(h);
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.findRef(h, ref);
-            if (slot < 0 || items.mem.classOf(ref) != classId) {
+            if (!st.contains(h, ref) || items.mem.classOf(ref) != classId) {
                 return false;
             }
             int why = items.deadReason(st, p, at, items.time.now());
@@ -38,7 +37,7 @@ final class IndexedVictims implements Victims {
                 ItemLayout.clearBits(p, at, ItemLayout.REFERENCED);
                 return false;
             }
-            st.remove(slot);
+            st.remove(h, ref);
             items.retire(ref);
             boolean unfetched = (m & ItemLayout.FETCHED) == 0;
             if (why == Items.LIVE) {
@@ -71,8 +70,7 @@ final class IndexedVictims implements Victims {
         IndexStripe st = items.stripe(h);
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.findRef(h, ref);
-            if (slot < 0) {
+            if (!st.contains(h, ref)) {
                 return false;
             }
             ByteBuffer dp = items.mem.page(dst);
@@ -81,7 +79,7 @@ final class IndexedVictims implements Victims {
             dp.put(dat, p, at, ItemLayout.META);
             dp.put(dat + ItemLayout.VALUE_LENGTH, p, at + ItemLayout.VALUE_LENGTH, bytes - ItemLayout.VALUE_LENGTH);
             ItemLayout.initMeta(dp, dat, (ItemLayout.meta(p, at) & ~ItemLayout.STATE_MASK) | ItemLayout.LINKED);
-            st.replace(slot, dst);
+            st.replace(h, ref, dst);
             ItemLayout.setState(p, at, ItemLayout.RESERVED);
             return true;
         } finally {

@@ -18,8 +18,9 @@ import java.nio.ByteOrder;
  *  16      4     client flags
  *  20      4     expiry, store-relative seconds (0 = never)
  *  24      4     last access, store-relative seconds
- *  28      k     key
- *  28+k    v     value (no "\r\n": the protocol adds it)
+ *  28      4     next item of the index bucket (0: none)
+ *  32      k     key
+ *  32+k    v     value (no "\r\n": the protocol adds it)
  * </pre>
  *
  * The meta word is the only field read without the stripe lock (by the CLOCK sweep and the page mover), so it is
@@ -29,7 +30,7 @@ import java.nio.ByteOrder;
  */
 final class ItemLayout {
     /** Header bytes before the key. memcached's item header is 48 bytes plus 8 for the CAS. */
-    static final int HEADER = 28;
+    static final int HEADER = 32;
 
     static final int CAS = 0;
     static final int META = 8;
@@ -37,6 +38,8 @@ final class ItemLayout {
     static final int FLAGS = 16;
     static final int EXPIRY = 20;
     static final int TIME = 24;
+    /** The index chain ({@link IndexStripe}): written under the stripe's write lock, read under its lock. */
+    static final int NEXT = 28;
     static final int NEXT_FREE = 0;
     static final int PREV_FREE = 4;
 

@@ -27,12 +27,11 @@ final class ItemReads {
         int dead = 0;
         long stamp = touch ? st.lock.writeLock() : st.lock.readLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot < 0) {
+            int ref = st.find(h, key, off, len);
+            if (ref == 0) {
                 miss(touch);
                 return false;
             }
-            int ref = st.ref(slot);
             ByteBuffer p = items.mem.page(ref);
             int at = items.mem.offset(ref);
             int why = items.deadReason(st, p, at, now);
@@ -40,7 +39,7 @@ final class ItemReads {
                 long ws = touch ? stamp : st.lock.tryConvertToWriteLock(stamp);
                 if (ws != 0) {
                     stamp = ws;
-                    dead = items.unlinkDead(st, slot, p, at, why);
+                    dead = items.unlinkDead(st, h, ref, p, at, why);
                 }
                 items.stats.increment(why == Items.EXPIRED ? StoreCounter.GET_EXPIRED : StoreCounter.GET_FLUSHED);
                 miss(touch);
@@ -88,9 +87,8 @@ final class ItemReads {
         int dead = 0;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot >= 0) {
-                int ref = st.ref(slot);
+            int ref = st.find(h, key, off, len);
+            if (ref != 0) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
                 int why = items.deadReason(st, p, at, now);
@@ -101,7 +99,7 @@ final class ItemReads {
                     items.count(StoreCounter.TOUCH_HITS, ref);
                     return true;
                 }
-                dead = items.unlinkDead(st, slot, p, at, why);
+                dead = items.unlinkDead(st, h, ref, p, at, why);
             }
             items.stats.increment(StoreCounter.TOUCH_MISSES);
             return false;

@@ -34,11 +34,10 @@ final class ItemRewrites {
             int now = items.time.now();
             long stamp = st.lock.readLock();
             try {
-                int slot = st.find(h, key, koff, klen, items.mem);
-                if (slot < 0) {
+                oldRef = st.find(h, key, koff, klen);
+                if (oldRef == 0) {
                     return StoreResult.NOT_STORED;
                 }
-                oldRef = st.ref(slot);
                 ByteBuffer p = items.mem.page(oldRef);
                 int at = items.mem.offset(oldRef);
                 if (items.deadReason(st, p, at, now) != Items.LIVE) {
@@ -81,16 +80,16 @@ final class ItemRewrites {
         StoreResult result;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, koff, klen, items.mem);
+            int cur = st.find(h, key, koff, klen);
             ByteBuffer op = items.mem.page(oldRef);
             int oat = items.mem.offset(oldRef);
             int why;
-            if (slot < 0) {
+            if (cur == 0) {
                 result = StoreResult.NOT_STORED;
-            } else if (st.ref(slot) != oldRef || ItemLayout.cas(op, oat) != oldCas) {
+            } else if (cur != oldRef || ItemLayout.cas(op, oat) != oldCas) {
                 result = null;
             } else if ((why = items.deadReason(st, op, oat, now)) != Items.LIVE) {
-                dead = items.unlinkDead(st, slot, op, oat, why);
+                dead = items.unlinkDead(st, h, oldRef, op, oat, why);
                 result = StoreResult.NOT_STORED;
             } else {
                 ByteBuffer p = items.mem.page(ref);
@@ -105,7 +104,7 @@ final class ItemRewrites {
                     r.cas = cas;
                 }
                 items.retire(oldRef);
-                st.replace(slot, ref);
+                st.replace(h, oldRef, ref);
                 items.linked(ref);
                 items.count(StoreCounter.CMD_SET, ref);
                 free = oldRef;
@@ -144,16 +143,16 @@ final class ItemRewrites {
             int dead = 0;
             long stamp = st.lock.writeLock();
             try {
-                int slot = st.find(h, key, off, len, items.mem);
-                int why = slot < 0 ? Items.EXPIRED : items.deadReason(st, items.mem.page(st.ref(slot)), items.mem.offset(st.ref(slot)), now);
+                oldRef = st.find(h, key, off, len);
+                int why = oldRef == 0 ? Items.EXPIRED
+                        : items.deadReason(st, items.mem.page(oldRef), items.mem.offset(oldRef), now);
                 if (why != Items.LIVE) {
-                    if (slot >= 0) {
-                        dead = items.unlinkDead(st, slot, items.mem.page(st.ref(slot)), items.mem.offset(st.ref(slot)), why);
+                    if (oldRef != 0) {
+                        dead = items.unlinkDead(st, h, oldRef, items.mem.page(oldRef), items.mem.offset(oldRef), why);
                     }
                     items.stats.increment(incr ? StoreCounter.INCR_MISSES : StoreCounter.DECR_MISSES);
                     return DeltaStatus.NOT_FOUND;
                 }
-                oldRef = st.ref(slot);
                 ByteBuffer p = items.mem.page(oldRef);
                 int at = items.mem.offset(oldRef);
                 int vlen = ItemLayout.valueLength(p, at);
@@ -208,8 +207,8 @@ final class ItemRewrites {
         boolean done = false;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot >= 0 && st.ref(slot) == oldRef && ItemLayout.cas(items.mem.page(oldRef), items.mem.offset(oldRef)) == oldCas) {
+            if (st.find(h, key, off, len) == oldRef
+                    && ItemLayout.cas(items.mem.page(oldRef), items.mem.offset(oldRef)) == oldCas) {
                 ByteBuffer op = items.mem.page(oldRef);
                 int oat = items.mem.offset(oldRef);
                 // Unchanged since measured (same CAS), so it still parses, to the same number.
@@ -221,7 +220,7 @@ final class ItemRewrites {
                 long cas = st.nextCas();
                 p.putLong(at + ItemLayout.CAS, cas);
                 items.retire(oldRef);
-                st.replace(slot, ref);
+                st.replace(h, oldRef, ref);
                 items.linked(ref);
                 out.value = next;
                 out.cas = cas;

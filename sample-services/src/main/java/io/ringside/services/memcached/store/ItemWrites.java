@@ -116,17 +116,16 @@ final class ItemWrites {
         StoreResult result;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, koff, klen, items.mem);
-            if (slot >= 0) {
-                int cur = st.ref(slot);
+            int cur = st.find(h, key, koff, klen);
+            if (cur != 0) {
                 int why = items.deadReason(st, items.mem.page(cur), items.mem.offset(cur), now);
                 if (why != Items.LIVE) {
-                    old = items.unlinkDead(st, slot, items.mem.page(cur), items.mem.offset(cur), why);
-                    slot = -1;
+                    old = items.unlinkDead(st, h, cur, items.mem.page(cur), items.mem.offset(cur), why);
+                    cur = 0;
                 }
             }
             boolean invalidate = r != null && r.invalidate;
-            result = decide(mode, st, slot, casUnique, invalidate);
+            result = decide(mode, cur, casUnique, invalidate);
             if (result == StoreResult.STORED) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
@@ -134,17 +133,17 @@ final class ItemWrites {
                     ItemLayout.setBits(p, at, ItemLayout.KEY_BINARY);
                 }
                 if (invalidate && mode == StoreMode.CAS) {
-                    staleIfOlder(p, at, st.ref(slot), casUnique);
+                    staleIfOlder(p, at, cur, casUnique);
                 }
                 long cas = st.nextCas();
                 p.putLong(at + ItemLayout.CAS, cas);
                 if (r != null) {
                     r.cas = cas;
                 }
-                if (slot >= 0) {
-                    old = st.ref(slot);
+                if (cur != 0) {
+                    old = cur;
                     items.retire(old);
-                    st.replace(slot, ref);
+                    st.replace(h, old, ref);
                 } else {
                     st.insert(h, ref);
                 }
@@ -176,19 +175,21 @@ final class ItemWrites {
         }
     }
 
-    /** Whether the mode lets the item in; with {@code invalidate}, a CAS below the item's passes too (ms I). */
-    private StoreResult decide(StoreMode mode, IndexStripe st, int slot, long casUnique, boolean invalidate) {
+    /**
+     * Whether the mode lets the item in, {@code cur} the live item of the key or 0; with {@code invalidate}, a CAS
+     * below the item's passes too (ms I).
+     */
+    private StoreResult decide(StoreMode mode, int cur, long casUnique, boolean invalidate) {
         switch (mode) {
             case ADD:
-                return slot >= 0 ? StoreResult.NOT_STORED : StoreResult.STORED;
+                return cur != 0 ? StoreResult.NOT_STORED : StoreResult.STORED;
             case REPLACE:
-                return slot >= 0 ? StoreResult.STORED : StoreResult.NOT_STORED;
+                return cur != 0 ? StoreResult.STORED : StoreResult.NOT_STORED;
             case CAS:
-                if (slot < 0) {
+                if (cur == 0) {
                     items.stats.increment(StoreCounter.CAS_MISSES);
                     return StoreResult.NOT_FOUND;
                 }
-                int cur = st.ref(slot);
                 long current = ItemLayout.cas(items.mem.page(cur), items.mem.offset(cur));
                 if (current != casUnique && !(invalidate && Long.compareUnsigned(casUnique, current) < 0)) {
                     items.count(StoreCounter.CAS_BADVAL, cur);
@@ -212,22 +213,21 @@ final class ItemWrites {
         boolean differs = false;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot >= 0) {
-                int ref = st.ref(slot);
+            int ref = st.find(h, key, off, len);
+            if (ref != 0) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
                 int why = items.deadReason(st, p, at, now);
                 if (why == Items.LIVE && compare && ItemLayout.cas(p, at) != cas) {
                     differs = true;
                 } else if (why == Items.LIVE) {
-                    st.remove(slot);
+                    st.remove(h, ref);
                     items.retire(ref);
                     items.count(StoreCounter.DELETE_HITS, ref);
                     gone = ref;
                     hit = true;
                 } else {
-                    gone = items.unlinkDead(st, slot, p, at, why);
+                    gone = items.unlinkDead(st, h, ref, p, at, why);
                 }
             }
         } finally {

@@ -27,6 +27,7 @@ final class Items {
     final StoreStats stats;
     final long seed;
     private final IndexStripe[] stripes;
+    private final IndexBlocks indexMemory;
     private final int stripeShift;
     private final int itemSizeMax;
     private final FlushDeadlines flushes = new FlushDeadlines();
@@ -41,8 +42,9 @@ final class Items {
         int bits = Integer.numberOfTrailingZeros(n);
         this.stripeShift = 64 - bits;
         this.stripes = new IndexStripe[n];
+        this.indexMemory = new IndexBlocks(stats, config.indexLimitBytes());
         for (int i = 0; i < n; i++) {
-            stripes[i] = new IndexStripe(i, bits);
+            stripes[i] = new IndexStripe(i, bits, indexMemory, mem, seed);
         }
     }
 
@@ -65,12 +67,9 @@ final class Items {
         return StoreAudit.run(mem, stripes, stats, seed, stripeShift);
     }
 
+    /** Direct memory of the index tables (idle blocks included). */
     long indexBytes() {
-        long n = 0;
-        for (IndexStripe st : stripes) {
-            n += st.tableBytes();
-        }
-        return n;
+        return indexMemory.allocatedBytes();
     }
 
     // ------------------------------------------------------------------------------------------- liveness
@@ -94,10 +93,9 @@ final class Items {
     // ------------------------------------------------------------------------ into and out of the index
 
     /** Unlinks an expired or flushed item met on the way; returns its chunk (to free after unlocking). Write lock held. */
-    int unlinkDead(IndexStripe st, int slot, ByteBuffer p, int at, int why) {
-        int ref = st.ref(slot);
+    int unlinkDead(IndexStripe st, long hash, int ref, ByteBuffer p, int at, int why) {
         boolean unfetched = (ItemLayout.meta(p, at) & ItemLayout.FETCHED) == 0;
-        st.remove(slot);
+        st.remove(hash, ref);
         retire(ref);
         int c = mem.classOf(ref);
         stats.increment(StoreCounter.RECLAIMED, c);

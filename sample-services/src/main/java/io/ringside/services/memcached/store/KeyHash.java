@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * 250 bytes), computed identically from a {@code byte[]} range (callers) and from a page buffer (the sweep and the
  * page mover, which find an item's stripe from its stored key). Also key equality between the two. Thread-safe.
  *
- * <p>Bits 63..(64 - log2 stripes) pick the stripe; the low 32 bits are the index slot's home and tag.
+ * <p>Bits 63..(64 - log2 stripes) pick the stripe; the low bits pick the index bucket.
  */
 final class KeyHash {
     private static final long P1 = 0x9E3779B185EBCA87L;

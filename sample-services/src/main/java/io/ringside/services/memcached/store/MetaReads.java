@@ -29,9 +29,8 @@ final class MetaReads {
         int dead = 0;
         long stamp = touch ? st.lock.writeLock() : st.lock.readLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot >= 0) {
-                int ref = st.ref(slot);
+            int ref = st.find(h, key, off, len);
+            if (ref != 0) {
                 ByteBuffer p = items.mem.page(ref);
                 int at = items.mem.offset(ref);
                 int why = items.deadReason(st, p, at, now);
@@ -42,7 +41,7 @@ final class MetaReads {
                 long ws = touch ? stamp : st.lock.tryConvertToWriteLock(stamp);
                 if (ws != 0) {
                     stamp = ws;
-                    dead = items.unlinkDead(st, slot, p, at, why);
+                    dead = items.unlinkDead(st, h, ref, p, at, why);
                 }
                 items.stats.increment(why == Items.EXPIRED ? StoreCounter.GET_EXPIRED : StoreCounter.GET_FLUSHED);
             }
@@ -75,22 +74,20 @@ final class MetaReads {
         ItemLayout.writeHeader(p, at, len, 0, 0, 0, now);
         p.put(at + ItemLayout.HEADER, key, off, len);
         int free = stub;
+        int dead = 0;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot >= 0) {
-                int cur = st.ref(slot);
+            int cur = st.find(h, key, off, len);
+            if (cur != 0) {
                 int why = items.deadReason(st, items.mem.page(cur), items.mem.offset(cur), now);
                 if (why == Items.LIVE) {
                     visit(cur, options, true, false, now, view, visitor); // stored by another client meanwhile
                     return true;
                 }
-                free = items.unlinkDead(st, slot, items.mem.page(cur), items.mem.offset(cur), why);
-                st.insert(h, stub);
-            } else {
-                st.insert(h, stub);
-                free = 0;
+                dead = items.unlinkDead(st, h, cur, items.mem.page(cur), items.mem.offset(cur), why);
             }
+            st.insert(h, stub);
+            free = 0;
             p.putLong(at + ItemLayout.CAS, st.nextCas());
             items.linked(stub);
             visit(stub, options, true, true, now, view, visitor);
@@ -99,6 +96,9 @@ final class MetaReads {
             st.lock.unlockWrite(stamp);
             if (free != 0) {
                 items.mem.free(free, Items.hint(st));
+            }
+            if (dead != 0) {
+                items.mem.free(dead, Items.hint(st));
             }
         }
     }
@@ -140,17 +140,16 @@ final class MetaReads {
         int dead = 0;
         long stamp = st.lock.writeLock();
         try {
-            int slot = st.find(h, key, off, len, items.mem);
-            if (slot < 0) {
+            int ref = st.find(h, key, off, len);
+            if (ref == 0) {
                 items.stats.increment(StoreCounter.DELETE_MISSES);
                 return StoreResult.NOT_FOUND;
             }
-            int ref = st.ref(slot);
             ByteBuffer p = items.mem.page(ref);
             int at = items.mem.offset(ref);
             int why = items.deadReason(st, p, at, now);
             if (why != Items.LIVE) {
-                dead = items.unlinkDead(st, slot, p, at, why);
+                dead = items.unlinkDead(st, h, ref, p, at, why);
                 items.stats.increment(StoreCounter.DELETE_MISSES);
                 return StoreResult.NOT_FOUND;
             }

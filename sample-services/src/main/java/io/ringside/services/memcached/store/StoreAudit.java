@@ -67,7 +67,7 @@ final class StoreAudit {
                 int klen = ItemLayout.keyLength(meta);
                 long h = KeyHash.hash(p, at + ItemLayout.HEADER, klen, seed);
                 check(stripes[(int) (h >>> stripeShift) & (stripes.length - 1)] == st, "item in the wrong stripe");
-                check(st.findRef(h, ref) >= 0, "indexed item not findable by its hash");
+                check(st.contains(h, ref), "indexed item not findable by its hash");
                 int item = ItemLayout.itemBytes(klen, ItemLayout.valueLength(p, at));
                 check(item <= mem.classes[mem.classOf(ref)].chunkBytes, "item larger than its chunk");
                 counted[0]++;

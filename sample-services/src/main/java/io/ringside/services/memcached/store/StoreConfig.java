@@ -16,7 +16,7 @@ public final class StoreConfig {
     public static final int DEFAULT_ITEM_SIZE_MAX = 1 << 20;
     /** memcached {@code -f 1.25}: each slab class's chunk is this much larger than the previous one. */
     public static final double DEFAULT_GROWTH_FACTOR = 1.25;
-    /** The smallest chunk: a 28-byte header and 20 bytes of key and value. */
+    /** The smallest chunk: a 32-byte header and 16 bytes of key and value. */
     public static final int DEFAULT_MIN_CHUNK_BYTES = 48;
     /** Smallest allowed {@code -I} (memcached's too). */
     public static final int MIN_ITEM_SIZE_MAX = 1024;
@@ -33,6 +33,7 @@ public final class StoreConfig {
     private final int minChunkBytes;
     private final StoreClock clock;
     private final long hashSeed;
+    private final long indexLimitBytes;
 
     private StoreConfig(Builder b) {
         this.memoryLimitBytes = b.memoryLimitBytes;
@@ -43,6 +44,7 @@ public final class StoreConfig {
         this.minChunkBytes = b.minChunkBytes;
         this.clock = b.clock;
         this.hashSeed = b.hashSeed;
+        this.indexLimitBytes = b.indexLimitBytes;
         check(itemSizeMax >= MIN_ITEM_SIZE_MAX && itemSizeMax <= MAX_ITEM_SIZE_MAX,
                 "itemSizeMax must be in [" + MIN_ITEM_SIZE_MAX + ", " + MAX_ITEM_SIZE_MAX + "]: " + itemSizeMax);
         check(memoryLimitBytes >= pageBytes() && memoryLimitBytes <= MAX_MEMORY_LIMIT_BYTES,
@@ -72,7 +74,10 @@ public final class StoreConfig {
         return Math.min(1 << 16, Integer.highestOneBit(want - 1) << 1);
     }
 
-    /** Bytes of item memory ({@code -m} MiB); the index arrays (about 12 bytes per item) come on top, as in memcached. */
+    /**
+     * Bytes of item memory ({@code -m} MiB); the index's buckets (2.7 to 5.3 bytes per item, direct memory too, at
+     * most an eighth of the limit) come on top, as memcached's hash table does.
+     */
     public long memoryLimitBytes() {
         return memoryLimitBytes;
     }
@@ -116,6 +121,11 @@ public final class StoreConfig {
         return hashSeed;
     }
 
+    /** Most direct memory for the index tables (tests); by default only the JVM's direct memory limit applies. */
+    long indexLimitBytes() {
+        return indexLimitBytes;
+    }
+
     /** The slab page size: the item size limit rounded up to a power of two, at least 64 KiB (1 MiB by default). */
     public int pageBytes() {
         int floor = Math.max(64 << 10, itemSizeMax);
@@ -145,6 +155,7 @@ public final class StoreConfig {
         private int minChunkBytes = DEFAULT_MIN_CHUNK_BYTES;
         private StoreClock clock = StoreClock.SYSTEM;
         private long hashSeed = ThreadLocalRandom.current().nextLong();
+        private long indexLimitBytes = Long.MAX_VALUE;
 
         private Builder() {
         }
@@ -194,6 +205,12 @@ public final class StoreConfig {
         /** A fixed hash seed (tests). */
         public Builder hashSeed(long seed) {
             this.hashSeed = seed;
+            return this;
+        }
+
+        /** A cap on the index tables' memory, below the JVM's (tests of a full index). */
+        Builder indexLimitBytes(long bytes) {
+            this.indexLimitBytes = bytes;
             return this;
         }
 

@@ -52,7 +52,7 @@ public enum StoreCounter {
     SLAB_REASSIGN_BUSY,
     /** Reservations open now (values being received). */
     RESERVATIONS_OPEN,
-    /** Pages the JVM refused (raise -XX:MaxDirectMemorySize to at least the memory limit). */
+    /** Slab pages or index memory the JVM refused (raise -XX:MaxDirectMemorySize: the memory limit, an eighth more for the index). */
     DIRECT_MEMORY_FAILURES;
 
     /** Whether this counts what is there now (items, bytes, open reservations): {@code stats reset} keeps it. */

@@ -5,7 +5,7 @@
  *
  * <h2>Threads</h2>
  * <pre>
- *  worker 0 ─┐                        ┌─ stripe 0: StampedLock + long[] index ─┐
+ *  worker 0 ─┐                        ┌─ stripe 0: StampedLock + bucket chains ┐
  *  worker 1 ─┼─ hash(key) top bits ──>├─ stripe 1 ...                          ├─> chunks in slab pages (off-heap)
  *  worker N ─┘   (no global lock)     └─ stripe S-1 (S = 2^k >= 8 x workers)   ┘        ^
  *                                                                                       | allocate / free, never
@@ -18,25 +18,30 @@
  *
  * <h2>Memory layout</h2>
  * Item memory is slab pages (1 MiB direct buffers by default, up to the {@code -m} limit, allocated on first use),
- * each carved into equal chunks of one slab class (48 bytes and up by a factor of 1.25: memcached's {@code -n 48
- * -f 1.25}). An item is one chunk: a 28-byte header (CAS 8, meta word 4 = state + key length + 8 flag bits, value
- * length 4, client flags 4, expiry 4, last access 4), the key, the value. The index is an open-addressing
- * {@code long[]} per stripe: 32 hash bits and a 32-bit chunk reference per slot, at most 3/4 full, so a lookup
- * touches the slot array and then one chunk. The JVM heap holds a few thousand objects whatever the item count,
- * so the garbage collector has nothing to trace, and neither a {@code get} hit nor a {@code set} allocates.
+ * each carved into equal chunks of one slab class (memcached 1.6's own chunk sizes for {@code -n 48 -f 1.25}: 96,
+ * 120, 152, 192, ..., half a page, and below them 48, 64 and 80; a whole page above half a page). An item is 27
+ * bytes smaller here than in memcached, so none takes a larger chunk than memcached would give it. An item is one
+ * chunk: a 32-byte header (CAS 8, meta word 4 = state + key length + 8 flag bits, value length 4, client flags 4,
+ * expiry 4, last access 4, next item of the index bucket 4), the key, the value. The index is a chained hash table
+ * per stripe, as memcached's: 32-bit chunk references as buckets, in direct memory too (4 KiB blocks,
+ * {@code IndexBlocks}, reused between stripes as they double), at most 1.5 items a bucket, each item linking to the
+ * next of its bucket; a hit reads the bucket, then 1 + load / 2 chunks on average. The JVM heap holds a few thousand
+ * objects plus one buffer object per 1,024 buckets, whatever the item count: the garbage collector has nothing to
+ * trace or copy, the heap can stay small and fixed (the daemon runs in 32 MiB at any {@code -m}), and neither a
+ * {@code get} hit nor a {@code set} allocates.
  *
- * <p>What an item costs: its chunk (header + key + value rounded up to the class size) plus 8 / load bytes of
- * index (10.7 to 21, about 16 on average). Measured for 1,000,000 items with 10-20 byte keys and 100-byte values
- * ({@code StoreMemoryReport} in the tests; items of 138-148 bytes land in the 176-byte class):
+ * <p>What an item costs: its chunk (header + key + value rounded up to the class size) plus 4 / load bytes of
+ * buckets (2.7 to 5.3). Measured for 1,000,000 items with 10-20 byte keys and 100-byte values ({@code
+ * StoreMemoryReport} in the tests; items of 142-152 bytes land in the 152-byte class):
  * <pre>
  *                                         per item
- *  this store, slab pages                  176.2 bytes  (168 pages of 1 MiB)
- *  this store, index arrays                 16.8 bytes
- *  this store, total                       192.9 bytes  (with -f 1.08: 152-byte chunks, 168.8 bytes)
+ *  this store, slab pages                  152.0 bytes  (145 pages of 1 MiB)
+ *  this store, index buckets                 4.5 bytes  (64 stripes of 16,384 buckets, 0.95 items a bucket)
+ *  this store, total                       156.5 bytes
  *  memcached 1.6.18, RSS of the process    206.9 bytes  (192-byte chunks, 184 pages, 2^20-bucket hash table)
  * </pre>
- * memcached's header is 48 bytes plus 8 of CAS, and it stores the value's "\r\n"; the difference is what puts
- * these items one slab class lower here.
+ * memcached's header is 48 bytes plus 8 of CAS, and it stores the value's "\r\n" and a NUL after the key; the
+ * difference is what puts these items one slab class lower here.
  *
  * <h2>Eviction</h2>
  * Within a class, CLOCK (an LRU approximation): a read sets an item's reference bit, the hand clears it, an item

@@ -86,17 +86,17 @@ class EvictionTest {
     void expiredItemsAreReusedBeforeLiveOnesAreEvicted() {
         ManualClock clock = ManualClock.atNewYear2026();
         CacheStore s = new CacheStore(Stores.small().clock(clock).build());
-        // About 23,800 chunks of 176 bytes fit: 15,000 short-lived items, then 10,000 more.
+        // About 27,500 chunks of 152 bytes fit: 15,000 short-lived items, then 15,000 more.
         for (int i = 0; i < 15_000; i++) {
             set(s, String.format("short:%05d", i), value(i, 100), 10);
         }
         clock.advanceSeconds(11);
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 15_000; i++) {
             set(s, String.format("fresh:%05d", i), value(i, 100));
         }
         assertTrue(s.stats().value(StoreCounter.RECLAIMED) > 0);
         assertEquals(0, s.stats().value(StoreCounter.EVICTIONS), "only expired items had to go");
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 15_000; i++) {
             assertEquals(value(i, 100), get(s, String.format("fresh:%05d", i)));
         }
         s.audit();
@@ -148,9 +148,9 @@ class EvictionTest {
 
     @Test
     void freeChunksInOneClassAreLentToAnother() {
-        // 45,000 chunks of 80 bytes take 55 of the 64 pages.
+        // 45,000 chunks of 80 bytes (32-byte header, key of at most 11 bytes, 36-byte value) take 55 of the 64 pages.
         for (int i = 0; i < 45_000; i++) {
-            set(store, "small:" + i, value(i, 40));
+            set(store, "small:" + i, value(i, 36));
         }
         assertEquals(0, store.stats().value(StoreCounter.EVICTIONS));
         for (int i = 0; i < 45_000; i++) {

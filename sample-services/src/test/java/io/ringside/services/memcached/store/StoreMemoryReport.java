@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Loads N items of 100-byte values under 10-20 byte keys (the same keys as the pymemcache script that loads the
  * real memcached for comparison: {@code "key:<i>"} padded with '-' to 10 + i % 11 bytes) and prints what they cost:
- * the store's own accounting (slab pages taken + index arrays) and the process's resident set (VmRSS) before and
+ * the store's own accounting (slab pages taken + index buckets) and the process's resident set (VmRSS) before and
  * after. Run it in its own JVM for a meaningful RSS, e.g.
  * {@code java -Xmx64m -XX:+UseSerialGC -cp <test-classes>:<classes> io.ringside.services.memcached.store.StoreMemoryReport 1000000}.
  */
