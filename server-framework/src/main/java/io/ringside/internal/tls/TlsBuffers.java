@@ -12,10 +12,12 @@ import javax.net.ssl.SSLSession;
  * The three buffers of one TLS connection, sized from its session: ciphertext read from the socket and
  * not yet decrypted ({@code netIn}, fill mode: its position is the end of the bytes), ciphertext wrapped
  * and not yet written ({@code netOut}, drain mode), and plaintext decrypted past the reader's room
- * ({@code plain}, drain mode). Each holds at most one record's worth (the packet size the session
- * allows), so a connection's TLS memory is bounded whatever the peer sends; and each is taken from its
- * worker's free list only while it holds bytes ({@link #releaseIdle}), so an idle TLS connection holds
- * none, as an idle plain one holds no read buffer.
+ * ({@code plain}, drain mode). The two ciphertext buffers hold up to {@link #RECORDS_PER_IO} records (the
+ * packet size the session allows, times four), so one socket read or write moves several records, as a
+ * plain connection moves a whole batch in one call; the plaintext buffer holds one record. A connection's TLS
+ * memory is bounded whatever the peer sends; and each buffer is taken from its worker's free list only while
+ * it holds bytes ({@link #releaseIdle}), so an idle TLS connection holds none, as an idle plain one holds no
+ * read buffer.
  *
  * <p>Confined to the connection's worker (the free list is the worker thread's own).
  */
@@ -24,15 +26,21 @@ final class TlsBuffers {
     static final ByteBuffer[] NONE = {ByteBuffer.allocate(0)};
     /** A TLS record header: type, version (2 bytes), length (2 bytes). */
     private static final int HEADER = 5;
-    /** Ceiling for buffers grown after an overflow: twice the largest record any JDK session asks for. */
-    private static final int MAX_BUFFER = 1 << 17;
-    /** Free buffers each worker thread keeps for its TLS connections; more go to the GC. */
+    /** Ceiling for buffers grown after an overflow: the ciphertext buffer's records and a few more. */
+    private static final int MAX_BUFFER = 1 << 18;
+    /** Records a ciphertext buffer holds: 4 x 16,709 bytes (the JDK's packet size) is about 65 KiB. */
+    static final int RECORDS_PER_IO = 4;
+    /** Free buffers of each size each worker thread keeps for its TLS connections (~4 MiB); more go to the GC. */
     private static final int MAX_FREE = 256;
+    private static final int MAX_FREE_WIRE = MAX_FREE / RECORDS_PER_IO;
     private static final ThreadLocal<ArrayDeque<ByteBuffer>> FREE = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ThreadLocal<ArrayDeque<ByteBuffer>> FREE_WIRE = ThreadLocal.withInitial(ArrayDeque::new);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    /** The size of the pooled buffers: the session's packet (a record), which also holds its plaintext. */
+    /** The size of the pooled plaintext buffers: the session's packet (a record), which also holds its plaintext. */
     private final int size;
+    /** The size of the pooled ciphertext buffers: {@link #RECORDS_PER_IO} records. */
+    private final int wire;
     private ByteBuffer netIn = EMPTY;
     private ByteBuffer netOut = EMPTY;
     private ByteBuffer plain = EMPTY;
@@ -41,6 +49,7 @@ final class TlsBuffers {
 
     TlsBuffers(SSLSession session) {
         size = Math.max(session.getPacketBufferSize(), session.getApplicationBufferSize());
+        wire = RECORDS_PER_IO * size;
     }
 
     private ByteBuffer acquire() {
@@ -48,9 +57,14 @@ final class TlsBuffers {
         return b != null ? b.clear() : ByteBuffer.allocate(size);
     }
 
+    private ByteBuffer acquireWire() {
+        ByteBuffer b = FREE_WIRE.get().pollFirst();
+        return b != null ? b.clear() : ByteBuffer.allocate(wire);
+    }
+
     private ByteBuffer release(ByteBuffer b) {
-        ArrayDeque<ByteBuffer> free = FREE.get();
-        if (b.capacity() == size && free.size() < MAX_FREE) {
+        ArrayDeque<ByteBuffer> free = b.capacity() == wire ? FREE_WIRE.get() : FREE.get();
+        if ((b.capacity() == size || b.capacity() == wire) && free.size() < (b.capacity() == wire ? MAX_FREE_WIRE : MAX_FREE)) {
             free.addFirst(b);
         }
         return EMPTY;
@@ -88,7 +102,7 @@ final class TlsBuffers {
     /** Where socket reads go (fill mode). */
     ByteBuffer netIn() {
         if (netIn == EMPTY) {
-            netIn = acquire();
+            netIn = acquireWire();
         }
         return netIn;
     }
@@ -177,27 +191,36 @@ final class TlsBuffers {
         return netOut.hasRemaining();
     }
 
-    /** The (empty) ciphertext buffer in fill mode, for one wrap. */
+    /** The ciphertext buffer in fill mode for one more wrap, after the records wrapped and not yet sent. */
     ByteBuffer ciphertextForWrap() {
-        assert !netOut.hasRemaining() : "wrap over unsent ciphertext";
         if (netOut == EMPTY) {
-            netOut = acquire();
+            return netOut = acquireWire(); // empty, in fill mode
         }
-        return netOut.clear();
+        return netOut.hasRemaining() ? netOut.compact() : netOut.clear();
+    }
+
+    /** Whether one more whole record fits after the ciphertext not yet sent. */
+    boolean roomForAnotherRecord() {
+        return netOut.capacity() - netOut.remaining() >= size;
     }
 
     void ciphertextWrapped() {
         netOut.flip();
     }
 
-    /** After a BUFFER_OVERFLOW of a wrap into the empty buffer: the session's packets grew. */
+    /**
+     * After a BUFFER_OVERFLOW of a wrap: the session's packets grew past the room left after the records not yet
+     * sent; the buffer grows by one packet, keeping them.
+     */
     void growCiphertextOut(SSLSession session) throws IOException {
-        int grown = Math.max(session.getPacketBufferSize(), netOut.capacity() * 2);
+        int packet = Math.max(session.getPacketBufferSize(), size);
+        int grown = Math.max(netOut.remaining() + packet, netOut.capacity() + packet / RECORDS_PER_IO);
         if (grown > MAX_BUFFER) {
             throw new IOException("TLS engine asks for a " + grown + "-byte packet buffer");
         }
+        ByteBuffer bigger = ByteBuffer.allocate(grown).put(netOut).flip(); // the records not yet sent stay
         release(netOut);
-        netOut = ByteBuffer.allocate(grown).limit(0);
+        netOut = bigger;
     }
 
     /** Writes the pending ciphertext as far as the socket takes it; true when none is left. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class TlsEngine {
      * ({@code new ByteBuffer[] {dst}}, javax/net/ssl/SSLEngine.java); the array form takes this one.
      */
     private final ByteBuffer[] unwrapTarget = new ByteBuffer[1];
+    private long wrapped;
 
     TlsEngine(SSLEngine engine, TlsBuffers buffers, TlsHandshake handshake) {
         this.engine = engine;
@@ -44,7 +46,28 @@ final class TlsEngine {
         this.handshake = handshake;
     }
 
-    /** One wrap into the (empty) ciphertext buffer; it grows once if the session's packets grew. */
+    /**
+     * Wraps record after record into the ciphertext buffer while data remains, the engine is not handshaking and
+     * another record fits ({@link TlsBuffers#RECORDS_PER_IO}), so one socket write sends them all. Returns the last
+     * wrap's result; {@link #wrapped()} is the plaintext all of them took.
+     */
+    SSLEngineResult wrapRecords(ByteBuffer[] srcs, int offset, int length, boolean established) throws IOException {
+        wrapped = 0;
+        SSLEngineResult r;
+        do {
+            r = wrap(srcs, offset, length, established);
+            wrapped += r.bytesConsumed();
+        } while (r.getStatus() == SSLEngineResult.Status.OK && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+                && buffers.roomForAnotherRecord() && TlsBuffers.anyRemaining(srcs, offset, length));
+        return r;
+    }
+
+    /** The plaintext bytes the last {@link #wrapRecords} took. */
+    long wrapped() {
+        return wrapped;
+    }
+
+    /** One wrap after the ciphertext not yet sent; the buffer grows once if the session's packets grew. */
     SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, boolean established) throws IOException {
         for (int tries = 0; ; tries++) {
             spoke = true;

@@ -133,8 +133,8 @@ public final class TlsTransport extends LayeredTransport {
         }
         long taken = 0;
         for (int step = 0; step < MAX_STEPS && TlsBuffers.anyRemaining(srcs, offset, length); step++) {
-            SSLEngineResult r = calls.wrap(srcs, offset, length, established);
-            taken += r.bytesConsumed();
+            SSLEngineResult r = calls.wrapRecords(srcs, offset, length, established);
+            taken += calls.wrapped();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new IOException("TLS outbound side closed");
             }

@@ -142,6 +142,88 @@ class TlsTransportSplitTest {
         assertFalse(server.hasBufferedInput());
     }
 
+    @org.junit.jupiter.api.Test
+    void oneSocketCallMovesSeveralRecordsEachWay() throws Exception {
+        SSLEngine client = clientContext().createSSLEngine("localhost", 1);
+        client.setUseClientMode(true);
+        SSLEngine serverEngine = serverContext().createSSLEngine();
+        serverEngine.setUseClientMode(false);
+        CountingWire wire = new CountingWire(new MemoryTransport());
+        TlsTransport server = new TlsTransport(wire, serverEngine, Runnable::run);
+        server.bind(Runnable::run);
+        ByteBuffer readBuffer = ByteBuffer.allocate(1 << 17);
+        ByteBuffer fromServer = ByteBuffer.allocate(1 << 18);
+        ByteBuffer plain = ByteBuffer.allocate(1 << 18);
+        client.beginHandshake();
+        for (int flight = 0; flight < 20 && !(server.established() && client.getHandshakeStatus()
+                == HandshakeStatus.NOT_HANDSHAKING); flight++) {
+            wire.memory.feed(ByteBuffer.wrap(wrapAll(client, ByteBuffer.allocate(0))));
+            drain(server, readBuffer, new ByteArrayOutputStream());
+            server.writeBuffered();
+            fromServer.put(wire.memory.takeCollected()).flip();
+            unwrapAll(client, fromServer, plain);
+            fromServer.compact();
+        }
+        assertTrue(server.established());
+        drain(server, readBuffer, new ByteArrayOutputStream()); // a TLS 1.3 client's last flight, if any
+        fromServer.put(wire.memory.takeCollected()).flip(); // the session tickets
+        unwrapAll(client, fromServer, plain);
+        fromServer.clear();
+        plain.clear();
+
+        byte[] message = new byte[3 * 16_384 + 9_000]; // four records
+        new Random(9).nextBytes(message);
+        wire.writes = 0;
+        assertEquals(message.length, server.write(new ByteBuffer[] {ByteBuffer.wrap(message)}, 0, 1));
+        assertEquals(1, wire.writes, "the four records in one socket write");
+        fromServer.put(wire.memory.takeCollected()).flip();
+        unwrapAll(client, fromServer, plain);
+        assertEquals(ByteBuffer.wrap(message), plain.flip(), "the client decrypts them all");
+
+        wire.memory.feed(ByteBuffer.wrap(wrapAll(client, ByteBuffer.wrap(message))));
+        wire.reads = 0;
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        drain(server, readBuffer, got);
+        assertTrue(java.util.Arrays.equals(message, got.toByteArray()), "the server decrypts every byte, in order");
+        assertEquals(1, wire.reads, "the four records from one socket read");
+    }
+
+    /** The in-memory wire, counting the socket calls that moved bytes. */
+    private static final class CountingWire extends io.ringside.internal.transport.LayeredTransport {
+        final MemoryTransport memory;
+        int reads;
+        int writes;
+
+        CountingWire(MemoryTransport memory) {
+            super(memory);
+            this.memory = memory;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            int n = memory.read(dst);
+            reads += n > 0 ? 1 : 0;
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long n = memory.write(srcs, offset, length);
+            writes += n > 0 ? 1 : 0;
+            return n;
+        }
+
+        @Override
+        public void interest(boolean read, boolean write) {
+            memory.interest(read, write);
+        }
+
+        @Override
+        public void close() {
+            memory.close();
+        }
+    }
+
     /** Reads from the transport until it has nothing more now. */
     private static void drain(TlsTransport server, ByteBuffer readBuffer, ByteArrayOutputStream got) throws Exception {
         for (int i = 0; i < 1_000; i++) {
