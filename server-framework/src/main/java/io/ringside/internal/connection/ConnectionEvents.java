@@ -16,6 +16,11 @@ import java.io.IOException;
 public final class ConnectionEvents {
     /** While draining, reads per wake-up before the other connections get their turn. */
     private static final int MAX_READS_WHILE_DRAINING = 16;
+    /**
+     * Reads per wake-up while the transport already holds input (decrypted or decryptable TLS records read by
+     * one socket call, up to four): the batch then ends in one flush, as one socket read's worth would.
+     */
+    private static final int MAX_BUFFERED_READS = 4;
 
     private ConnectionEvents() {
     }
@@ -37,7 +42,10 @@ public final class ConnectionEvents {
         }
     }
 
-    /** Input is readable: one read (more while draining), then frame and dispatch, then flush. */
+    /**
+     * Input is readable: one read (more while draining, or while the transport holds input it already has), then
+     * frame and dispatch, then flush.
+     */
     static void onReadable(TransportConnection c) {
         assert c.context.inLoop();
         for (int reads = 0; c.wantsRead(); reads++) {
@@ -69,7 +77,8 @@ public final class ConnectionEvents {
             }
             Dispatcher.process(c);
             RateGuard.bytesIn(c, n); // charged after the lines it brought were handled: a pause holds the next read
-            if (!c.context.draining() || n <= 0) {
+            boolean more = c.context.draining() || (reads + 1 < MAX_BUFFERED_READS && c.transport.hasBufferedInput());
+            if (!more || n <= 0) {
                 break;
             }
         }
