@@ -65,7 +65,7 @@ bench_run() {
   kill -0 "$SPID" 2>/dev/null || echo "!! $target died during $row round $r (log: $slog)" >&2
   stop_server
   if [[ -s $json ]]; then
-    jq -c --arg t "$target" --arg row "$row" --argjson r "$r" --arg m "$metric" --argjson seq "$(wc -l <"$RESULTS" 2>/dev/null || echo 0)" \
+    jq -c --arg t "$target" --arg row "$row" --argjson r "$r" --arg m "$metric" --argjson seq "$(if [[ -f $RESULTS ]]; then wc -l <"$RESULTS"; else echo 0; fi)" \
       '. + {target: $t, row: $row, round: $r, value: .[$m], seq: $seq,
         negotiated: (if .tls_protocol then .tls_protocol + " " + .tls_cipher else null end)}' "$json" >>"$RESULTS"
   fi
