@@ -16,10 +16,10 @@
 # handshakes/s: full handshakes with TLS 1.3 / 1.2 only, no session resumption. Their client is C' (default 8)
 # openssl s_time -new processes (connect, handshake, close; C's handshake costs a fraction of the JDK's, so the
 # server is the limit), or with --handshake-client loadgen C' (default 16) load-generator loops of connect,
-# handshake, one verified line, close (its JDK client costs about what the server does). Targets: ringside, netty, netty-epoll (default ringside,netty; the ratios compare the first
-# two). Prints the medians of the rounds: rate, p99, the server's CPU use and CPU microseconds per request
+# handshake, one verified line, close (its JDK client costs about what the server does). Targets: ringside,
+# netty, netty-epoll (default ringside,netty; the ratios compare the first two). Prints the medians of the rounds: rate, p99, the server's CPU use and CPU microseconds per request
 # (per handshake in the handshake rows) in the measured window, the load generator's CPU use, the two ratios
-# and the protocol and suite negotiated. A server below ~95% CPU with the load generator near 100% means the
+# and the protocol and suite negotiated (s_client's names in the s_time rows). A server below ~95% CPU with the load generator near 100% means the
 # load generator was the limit: trust the us/req ratio then.
 # Needs: openssl, taskset, jq, timeout, unshare and ip (util-linux, iproute2), the jars (built if missing).
 set -euo pipefail
@@ -39,7 +39,7 @@ while (($#)); do
     --churn-conns) CHURN_CONNS=$2; shift 2 ;;
     --handshake-client) HANDSHAKE_CLIENT=$2; shift 2 ;;
     --java) JAVA=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tls-compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
