@@ -14,6 +14,8 @@
 #                        installed only for the tool, no service is started
 #   openssl              openssl req/s_client/s_server: the TLS tests' certificates and client (TlsDaemonIT),
 #                        the relay's TLS target (ProxyTlsIT)
+#   prometheus           promtool check metrics: Prometheus's own parser and linter reads the daemon's /metrics
+#                        page (OperatorsIT); installed only for the tool, no service is started
 #
 # Run by the build before the integration tests (integration-tests/pom.xml, pre-integration-test). A test
 # that cannot find one of these fails with a message naming this script; none of them skips.
@@ -32,6 +34,7 @@ PEERS=(
   "iproute2 /usr/sbin/ip"
   "systemd /usr/bin/systemd-analyze"
   "openssl /usr/bin/openssl"
+  "prometheus /usr/bin/promtool"
 )
 
 missing=()
@@ -48,7 +51,7 @@ fi
 [[ $(id -u) -eq 0 ]] || die "missing ${missing[*]} and not root: run 'apt-get install -y ${missing[*]}' as root"
 say "installing ${missing[*]} with apt-get"
 apt-get update -q -o DPkg::Lock::Timeout=300
-# policy-rc.d: do not let a package start its service (memcached on 11211, haproxy, nutcracker); the
+# policy-rc.d: do not let a package start its service (memcached on 11211, haproxy, nutcracker, prometheus); the
 # tests start their own.
 policy=/usr/sbin/policy-rc.d
 created_policy=0

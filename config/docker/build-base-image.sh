@@ -101,8 +101,8 @@ done <<<"$libs"
 # --- A shell: Debian's static busybox (no libraries of its own). -------------
 if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
   say "installing busybox-static (need a statically linked /bin/busybox)"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q busybox-static
+  apt-get update -q -o DPkg::Lock::Timeout=300
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 busybox-static
 fi
 cp /bin/busybox "$rootfs/bin/busybox"
 # Every applet as a link (sh, ps, kill, nc, wget, ...): handy for exec and health checks.

@@ -21,8 +21,8 @@ die() { echo "ensure-docker: ERROR: $*" >&2; exit 1; }
 if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
   [[ $(id -u) -eq 0 ]] || die "dockerd/docker missing and not root: run 'apt-get install -y docker.io' as root"
   say "installing docker.io with apt-get"
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q docker.io
+  apt-get update -q -o DPkg::Lock::Timeout=300
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q -o DPkg::Lock::Timeout=300 docker.io
 fi
 
 # 2. Already running? Leave it alone.

@@ -16,12 +16,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The daemon as an operator runs it: {@code --admin-port} serving the memcached stats and the framework's
- * counters on /metrics, /health/ready turning 503 on SIGTERM while /health/live stays 200 (drain-delay), and
+ * counters on /metrics (a page Prometheus's own {@code promtool check metrics} accepts), /health/ready turning 503 on SIGTERM while /health/live stays 200 (drain-delay), and
  * {@code --log-format json} writing one JSON object per line with the same fields as the text lines.
  */
 @Timeout(180)
@@ -66,6 +69,7 @@ class OperatorsIT {
                     assertEquals("END", first);
                 }
                 String page = get(admin, "/metrics").body();
+                assertEquals("", promtoolCheck(page), "promtool check metrics found problems in the page:\n" + page);
                 assertEquals(3, value(page, "memcached_curr_items"), page);
                 assertEquals(3, value(page, "memcached_cmd_set_total"));
                 assertEquals(2, value(page, "memcached_get_hits_total"));
@@ -84,6 +88,33 @@ class OperatorsIT {
             assertTrue(lines.stream().anyMatch(l -> l.get("message").asText().startsWith("SIGTERM received: draining")), d.log());
             assertTrue(lines.stream().anyMatch(l -> l.get("message").asText().equals("stopped: every connection drained")));
         }
+    }
+
+    @Test
+    void promtoolReportsWhatIsWrongWithAPage() throws Exception {
+        // The check the page must pass can fail: a counter without HELP or _total (the linter), a label value
+        // without quotes (the parser).
+        String lint = promtoolCheck("# TYPE ringside_lines_in counter\nringside_lines_in{worker=\"0\"} 1\n");
+        assertTrue(lint.startsWith("exit 3") && lint.contains("\"_total\" suffix") && lint.contains("no help text"), lint);
+        String parse = promtoolCheck("# HELP a_total x\n# TYPE a_total counter\na_total{worker=0} 1\n");
+        assertTrue(parse.startsWith("exit 1") && parse.contains("parsing error in line 3"), parse);
+    }
+
+    /**
+     * What {@code promtool check metrics} (Debian's prometheus package, config/ci/install-peers.sh) reports for a
+     * page read from its standard input: "" when it parses it and its linter has nothing to say; else its report,
+     * with its exit status.
+     */
+    static String promtoolCheck(String page) throws IOException, InterruptedException {
+        Path promtool = Path.of("/usr/bin/promtool");
+        assertTrue(Files.isExecutable(promtool), "promtool missing: run config/ci/install-peers.sh as root");
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(page.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool check metrics did not finish");
+        return p.exitValue() == 0 && out.isEmpty() ? "" : "exit " + p.exitValue() + ": " + out;
     }
 
     @Test
