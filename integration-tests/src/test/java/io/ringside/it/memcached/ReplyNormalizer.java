@@ -31,6 +31,9 @@ final class ReplyNormalizer {
     private static final Pattern ME_LINE = Pattern.compile(
             "(?m)^(ME \\S+ exp=)(?:-1(?= )|(-?\\d+)) la=\\d+ cas=\\d+ (fetch=(?:yes|no)) cls=\\d+ size=\\d+\r\n");
 
+    /** A meta reply's remaining TTL ({@code t} flag; -1 is "never expires" and has no digits after a minus). */
+    private static final Pattern META_TTL = Pattern.compile("(?m)^((?:HD|VA \\d+|EX|NS|NF|EN)(?: [^\r\n]*)? t)(\\d+)(?= |\r)");
+
     // Explicit \r\n, not $: in MULTILINE mode Java's $ also matches before a lone \r.
 
     private ReplyNormalizer() {
@@ -45,6 +48,33 @@ final class ReplyNormalizer {
                 + (m.group(2) == null ? "-1" : "<exp>") + " la=<la> cas=<cas> " + m.group(3) + " cls=<cls> size=<size>\r\n"));
         return META_LINE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
                 META_CAS.matcher(m.group()).replaceAll(" c<cas>")));
+    }
+
+    /**
+     * Whether two normalized replies that differ are the same but for remaining TTLs ({@code t} flags of meta
+     * replies) one second apart: a TTL counts down by each server's own clock, which ticks at its own moment of the
+     * second, so between two steps one server's clock may tick and the other's not. Anything else must be equal.
+     */
+    static boolean sameButForATtlTick(String expected, String actual) {
+        java.util.regex.Matcher e = META_TTL.matcher(expected);
+        java.util.regex.Matcher a = META_TTL.matcher(actual);
+        StringBuilder es = new StringBuilder();
+        StringBuilder as = new StringBuilder();
+        boolean differ = false;
+        while (e.find()) {
+            if (!a.find() || Math.abs(Long.parseLong(e.group(2)) - Long.parseLong(a.group(2))) > 1) {
+                return false;
+            }
+            differ |= !e.group(2).equals(a.group(2));
+            e.appendReplacement(es, java.util.regex.Matcher.quoteReplacement(e.group(1)) + "<ttl>");
+            a.appendReplacement(as, java.util.regex.Matcher.quoteReplacement(a.group(1)) + "<ttl>");
+        }
+        if (a.find()) {
+            return false;
+        }
+        e.appendTail(es);
+        a.appendTail(as);
+        return differ && es.toString().equals(as.toString());
     }
 
     /** Every data block without the spaces after its digits, its length adjusted; anything else as it is. */

@@ -1,6 +1,8 @@
 package io.ringside.it.memcached;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import org.junit.jupiter.api.Test;
@@ -42,5 +44,18 @@ class ReplyNormalizerTest {
                 n("ME a exp=-1 la=0 cas=5 fetch=yes cls=1 size=62\r\n"));
         assertNotEquals(n("ME a exp=-1 la=0 cas=5 fetch=no cls=1 size=62\r\n"),
                 n("ME b exp=-1 la=0 cas=5 fetch=no cls=1 size=62\r\n"));
+    }
+
+    @Test
+    void remainingTtlsMayDifferByOneTickAndNothingElse() {
+        assertTrue(ReplyNormalizer.sameButForATtlTick("HD t30\r\n", "HD t29\r\n"));
+        assertTrue(ReplyNormalizer.sameButForATtlTick("VA 2 t30 f5\r\nhi\r\n", "VA 2 t31 f5\r\nhi\r\n"));
+        assertFalse(ReplyNormalizer.sameButForATtlTick("HD t30\r\n", "HD t28\r\n"), "two seconds apart");
+        assertFalse(ReplyNormalizer.sameButForATtlTick("VA 2 t30 f5\r\nhi\r\n", "VA 2 t29 f6\r\nhi\r\n"), "a flag differs too");
+        assertFalse(ReplyNormalizer.sameButForATtlTick("HD t30\r\n", "HD t-1\r\n"), "never expires is not a tick away");
+        assertFalse(ReplyNormalizer.sameButForATtlTick("HD t30\r\n", "HD\r\n"));
+        assertFalse(ReplyNormalizer.sameButForATtlTick("HD t30\r\n", "HD t30\r\n"), "equal replies are not this case");
+        assertFalse(ReplyNormalizer.sameButForATtlTick("VALUE k 0 3\r\nt30\r\nEND\r\n", "VALUE k 0 3\r\nt29\r\nEND\r\n"),
+                "t30 inside a value is data");
     }
 }
