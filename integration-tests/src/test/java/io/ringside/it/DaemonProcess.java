@@ -36,7 +36,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code java -jar ringside.jar args... --port P}; with {@code maxFiles > 0} under {@code ulimit -n}. */
     static DaemonProcess start(int maxFiles, String... args) throws IOException, InterruptedException {
-        return launch(freePort(), maxFiles, Map.of(), args);
+        return launch(freePort(), maxFiles > 0 ? "ulimit -n " + maxFiles + " &&" : "", Map.of(), args);
+    }
+
+    /** As {@link #start} with SIGHUP ignored, as a daemon started by {@code nohup} inherits it. */
+    static DaemonProcess startIgnoringHangUp(String... args) throws IOException, InterruptedException {
+        return launch(freePort(), "trap '' HUP;", Map.of(), args);
     }
 
     /**
@@ -44,15 +49,16 @@ final class DaemonProcess implements AutoCloseable {
      * {@code RINGSIDE_LOG_LEVEL}): the same port again for a restart.
      */
     static DaemonProcess startOn(int port, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return launch(port, 0, env, args);
+        return launch(port, "", env, args);
     }
 
-    private static DaemonProcess launch(int port, int maxFiles, Map<String, String> env, String... args)
+    /** {@code shell}: bash commands run before bash execs the JVM (a limit, a signal disposition), or "" for none. */
+    private static DaemonProcess launch(int port, String shell, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        if (maxFiles > 0) {
-            cmd.addAll(List.of("bash", "-c", "ulimit -n " + maxFiles + " && exec \"$0\" \"$@\"", java));
+        if (!shell.isEmpty()) {
+            cmd.addAll(List.of("bash", "-c", shell + " exec \"$0\" \"$@\"", java));
         } else {
             cmd.add(java);
         }

@@ -322,6 +322,27 @@ class TlsDaemonIT {
         }
     }
 
+    @Test
+    void aSighupIgnoredFromTheStartIsSaidInTheLog() throws Exception {
+        String warning = "SIGHUP is ignored by this process (inherited from its parent, e.g. nohup)";
+        int tlsPort = DaemonProcess.freePort();
+        try (DaemonProcess d = DaemonProcess.startIgnoringHangUp("echo", "--tls-port", Integer.toString(tlsPort),
+                "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+            assertTrue(d.log().contains(warning), d.log());
+            // What the warning says: the JVM leaves the signal ignored, so kill -HUP neither reloads nor kills.
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(d.process.pid())).start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+            Thread.sleep(2_000);
+            assertTrue(d.process.isAlive());
+            assertFalse(d.log().contains("SIGHUP received"), d.log());
+            assertEquals(0, d.terminate(30));
+        }
+        try (DaemonProcess d = startTls(DaemonProcess.freePort(), "echo", cert, key)) {
+            assertFalse(d.log().contains(warning), "SIGHUP not ignored: no warning\n" + d.log());
+            assertEquals(0, d.terminate(30));
+        }
+    }
+
     /** Sends SIGHUP and waits (bounded) for {@code logLine} to appear once more in the daemon's log. */
     private static void hangUp(DaemonProcess d, String logLine) throws Exception {
         int before = count(d.log(), logLine);

@@ -1,6 +1,10 @@
 package io.ringside.services;
 
 import io.ringside.server.RingsideServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +39,32 @@ final class Daemon {
     Daemon installSignalHandlers() {
         Signal.handle(new Signal("TERM"), this::onSignal);
         Signal.handle(new Signal("INT"), this::onSignal);
+        // The JVM keeps a SIGHUP its parent ignored (nohup) ignored and says nothing: say it, as reload is off then.
+        if (server.config().tls().enabled() && hangUpIgnored(procStatus())) {
+            LOG.warn("SIGHUP is ignored by this process (inherited from its parent, e.g. nohup): kill -HUP cannot "
+                    + "reload the TLS certificate and key; start the daemon without nohup (systemd, a container, setsid)");
+        }
         Signal.handle(new Signal("HUP"), this::onHangUp);
         return this;
+    }
+
+    /** Whether a Linux {@code /proc/self/status} text marks SIGHUP (signal 1, bit 0 of SigIgn) as ignored. */
+    static boolean hangUpIgnored(String procStatus) {
+        for (String line : procStatus.split("\n")) {
+            if (line.startsWith("SigIgn:")) {
+                String mask = line.substring("SigIgn:".length()).strip();
+                return !mask.isEmpty() && (Character.digit(mask.charAt(mask.length() - 1), 16) & 1) != 0;
+            }
+        }
+        return false;
+    }
+
+    private static String procStatus() {
+        try {
+            return Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return ""; // not Linux: nothing to tell
+        }
     }
 
     /** Blocks until a stop signal, then drains; returns whether every connection drained cleanly. */
