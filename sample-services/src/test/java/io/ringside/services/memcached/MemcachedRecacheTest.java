@@ -86,7 +86,9 @@ class MemcachedRecacheTest {
                 t("ma t2 N30 t T50\r\n", "HD t30\r\n"),
                 t("ma t2 T50 t N30\r\n", "HD t50\r\n"),
                 t("set a 0 100 1\r\n1\r\nma a t T50 t\r\n", "STORED\r\nCLIENT_ERROR invalid or duplicate flag\r\n"),
-                t("ma a q N0 T-1\r\nmg a\r\n", "HD\r\nEN\r\n"));
+                t("ma a q N0 T-1\r\nmg a\r\n", "HD\r\nEN\r\n"),
+                // A TTL in the past read back in memcached's first second: expiry 1 on a clock that starts at 62.
+                t("ma a N-1 t\r\nma b N0 T-1 t\r\n", "HD t4294967235\r\nHD t4294967235\r\n"));
     }
 
     /**

@@ -10,16 +10,22 @@ package io.ringside.services.memcached.store;
 final class StoreTime {
     /** memcached REALTIME_MAXDELTA: larger exptimes are absolute Unix times. */
     static final int MAX_RELATIVE_SECONDS = 60 * 60 * 24 * 30;
-    /** An expiry that is always in the past (rel now is at least 2). */
+    /** An expiry that is always in the past (rel now is at least {@link #START}). */
     static final int ALREADY_EXPIRED = 1;
 
+    /**
+     * Rel time at the start: memcached's process_started is {@code time(0) - ITEM_UPDATE_INTERVAL - 2}, so its clock
+     * starts at 62, and a TTL set in the past shows as the same wrapped {@code t} on both.
+     */
+    static final int START = 62;
+
     private final StoreClock clock;
-    /** Unix seconds at rel time 0: two seconds before the start, as memcached's process_started. */
+    /** Unix seconds at rel time 0: {@link #START} seconds before the start, as memcached's process_started. */
     private final long epochSeconds;
 
     StoreTime(StoreClock clock) {
         this.clock = clock;
-        this.epochSeconds = Math.floorDiv(clock.currentTimeMillis(), 1000) - 2;
+        this.epochSeconds = Math.floorDiv(clock.currentTimeMillis(), 1000) - START;
     }
 
     /** Now, in rel seconds. */
